@@ -1,0 +1,20 @@
+"""Pure linear algebra on torch tensors: linear maps, subspaces and the rank policy.
+
+Nothing here imports Django or knows about lessons; the same code runs on a 3×5 integer matrix in a
+lesson and on a transformer's weights, on CPU or GPU.
+"""
+
+from .linearity import Counterexample, LinearityReport, check_linear
+from .maps import LinearMap
+from .subspaces import Subspace
+from .tolerance import Tolerance, numerical_rank
+
+__all__ = [
+    "LinearMap",
+    "Subspace",
+    "check_linear",
+    "LinearityReport",
+    "Counterexample",
+    "Tolerance",
+    "numerical_rank",
+]
