@@ -49,3 +49,14 @@ def test_image_of_a_map_contains_every_output():
     outputs = A(torch.from_numpy(rng.standard_normal((20, 4))))
     assert bool(A.image().contains(outputs).all())
     assert not A.image().contains(torch.from_numpy(scipy.linalg.null_space(M.T)[:, 0]))
+
+
+def test_tall_and_wide_large_matrices_against_scipy():
+    """Reduced SVD on a tall matrix, completion by QR on a wide one: both match scipy."""
+    rng = np.random.default_rng(11)
+    tall = rng.standard_normal((800, 5)) @ rng.standard_normal((5, 12))  # rank 5, 800 outputs
+    for M in (tall, tall.T):
+        A = LinearMap(M)
+        assert A.rank == 5
+        assert A.kernel() == Subspace.span(torch.from_numpy(scipy.linalg.null_space(M)))
+        assert A.image() == Subspace.span(torch.from_numpy(scipy.linalg.orth(M)))

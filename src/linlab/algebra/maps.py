@@ -212,6 +212,8 @@ class LinearMap:
     @cached_property
     def singular_values(self) -> Tensor:
         """Singular values, descending, shape ``(min(dim_out, dim_in),)`` (float32 for half inputs)."""
+        if "_svd" in self.__dict__:  # kernel() or image() already paid for the full decomposition
+            return self._svd[1]
         return torch.linalg.svdvals(self._work)
 
     @cached_property
@@ -258,11 +260,12 @@ class LinearMap:
 
         Exact path: the integer null-space basis of the row echelon form, orthogonalised exactly.
         Numerical path (or when ``rtol``/``atol`` are given): the right singular vectors whose singular
-        values fall at or below the threshold, i.e. rows ``Vh[rank:]`` of the full SVD.
+        values fall at or below the threshold, i.e. rows ``Vh[rank:]`` of the SVD (full when the matrix
+        is wide, reduced when it is tall: never an (dim_out, dim_out) U for a tall matrix).
         """
         if self._rationals is not None and rtol is None and atol is None:
             return self._exact_subspace(exact.kernel_basis(self._rationals), self.dim_in)
-        _, _, Vh = self._full_svd
+        _, _, Vh = self._svd  # (dim_in, dim_in): all right singular vectors
         r = self._rank_for(rtol, atol)
         return Subspace._trusted(Vh[r:].T.to(self.dtype))  # (dim_in, nullity)
 
@@ -273,7 +276,7 @@ class LinearMap:
         """
         if self._rationals is not None and rtol is None and atol is None:
             return self._exact_subspace(exact.image_basis(self._rationals), self.dim_out)
-        U, _, _ = self._full_svd
+        U, _, _ = self._svd
         r = self._rank_for(rtol, atol)
         return Subspace._trusted(U[:, :r].to(self.dtype))  # (dim_out, rank)
 
@@ -340,8 +343,12 @@ class LinearMap:
         return self._matrix.to(compute_dtype(self.dtype))
 
     @cached_property
-    def _full_svd(self) -> tuple[Tensor, Tensor, Tensor]:
-        return torch.linalg.svd(self._work, full_matrices=True)  # U (m, m), S (min,), Vh (n, n)
+    def _svd(self) -> tuple[Tensor, Tensor, Tensor]:
+        # The kernel needs all dim_in right singular vectors, the image only the first rank left ones.
+        # Tall (m >= n): the reduced SVD already has Vh (n, n); a full U of a 50257×768 unembedding
+        # would be 50257² numbers.  Wide (m < n): the full SVD adds the missing rows of Vh, and its U is
+        # only (m, m).
+        return torch.linalg.svd(self._work, full_matrices=self.dim_out < self.dim_in)
 
     def _rank_for(self, rtol: float | None, atol: float | None) -> int:
         return self.rank if rtol is None and atol is None else self.numerical_rank(rtol=rtol, atol=atol)
