@@ -48,11 +48,11 @@ def main() -> None:
         M = rng.standard_normal((m, r)) @ rng.standard_normal((r, n)) / np.sqrt(r)
         T = torch.from_numpy(M)
 
-        def ours():
+        def ours(T=T):
             A = LinearMap(T)
             return A.kernel(), A.image()
 
-        def baseline():
+        def baseline(M=M):
             return scipy.linalg.null_space(M), scipy.linalg.orth(M)
 
         ker, im = ours()

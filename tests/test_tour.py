@@ -79,3 +79,29 @@ def test_version_and_help():
     assert runner.invoke(app, ["--version"]).output.strip() == f"linlab {__version__}"
     help_text = runner.invoke(app, ["--help"]).output
     assert "tour" in help_text
+
+
+def test_linlab_errors_become_one_line_and_exit_status_1():
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        import sys, typer
+        from linlab import LinearMap
+        from linlab.cli import run
+        demo = typer.Typer()
+        @demo.command()
+        def rank(rows: str):
+            print(LinearMap([[float(x) for x in r.split()] for r in rows.split(";")]).rank)
+        sys.argv = ["linlab", *sys.argv[1:]]
+        run(demo)
+        """
+    )
+    ok = subprocess.run([sys.executable, "-c", script, "1 2; 2 4"], capture_output=True, text=True)
+    assert (ok.returncode, ok.stdout.strip()) == (0, "1")
+    bad = subprocess.run([sys.executable, "-c", script, "1 2; 3"], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == "error: matrix is ragged: matrix[1] has shape (1,) but matrix[0] has shape (2,)"
+    assert "Traceback" not in bad.stderr

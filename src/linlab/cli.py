@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 from rich.console import Console
 from rich.panel import Panel
 
 from . import __version__
+from .errors import LinlabError
 
 app = typer.Typer(
     help="linlab: the linear algebra inside neural networks.",
@@ -39,3 +42,12 @@ def tour() -> None:
     for number, step in enumerate(STEPS, start=1):
         result = step()
         console.print(Panel(result.renderable(), title=f"{number}. {result.title}", title_align="left"))
+
+
+def run(cli: typer.Typer = app) -> None:
+    """The console entry point: a :class:`LinlabError` becomes one red line and exit status 1, not a traceback."""
+    try:
+        cli(standalone_mode=True)
+    except LinlabError as err:
+        Console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False)
+        sys.exit(1)

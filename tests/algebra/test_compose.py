@@ -106,3 +106,32 @@ def test_gpu_maps_stay_on_the_gpu_and_agree_with_cpu():
     assert gpu.kernel().to("cpu") == cpu.kernel()
     with pytest.raises(LinlabError, match="move one of them"):
         gpu(torch.randn(30, dtype=torch.float64))
+
+
+@given(chained_pair(), st.sampled_from([2, -3, 0.5, 1e-3]))
+def test_maps_form_a_vector_space(pair, c):
+    a, b = pair
+    A, A2 = LinearMap(a), LinearMap(a[::-1].copy())
+    x = torch.randn(4, a.shape[1], dtype=torch.float64)
+    torch.testing.assert_close((A + A2)(x), A(x) + A2(x))
+    torch.testing.assert_close((A - A2).matrix, torch.from_numpy(a - a[::-1]))
+    torch.testing.assert_close((c * A)(x), c * A(x))
+    torch.testing.assert_close((A * c).matrix, (c * A).matrix)
+    torch.testing.assert_close((-A).matrix, torch.from_numpy(-a))
+    assert (A + A2).rank <= A.rank + A2.rank  # subadditivity of rank
+
+
+def test_sums_keep_the_exact_path_and_check_shapes():
+    A, B = LinearMap([[1, 2], [3, 4]]), LinearMap([[1, 0], [0, 1]])
+    assert (A - 1 * A).is_exact and (A - 1 * A).rank == 0
+    assert (A + B).is_exact and (2 * A).is_exact and not (0.1 * A).is_exact
+    with pytest.raises(ShapeError, match=r"A has shape \(2, 2\) but B has shape \(1, 2\): A \+ B needs equal shapes"):
+        A + LinearMap([[1, 2]])
+    with pytest.raises(LinlabError, match="the scalar must be finite"):
+        float("inf") * A
+
+
+def test_parameters_are_detached():
+    layer = torch.nn.Linear(3, 2, bias=False)
+    A = LinearMap(layer.weight)
+    assert not A.matrix.requires_grad and A.rank == 2

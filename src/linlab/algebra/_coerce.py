@@ -73,6 +73,7 @@ def _convert(data: Any, *, name: str) -> tuple[Tensor, Rationals | None]:
 
 
 def _from_tensor(t: Tensor, *, name: str) -> Tensor:
+    t = t.detach()  # an analysis, not a training step: no autograd graph through the engine
     if t.is_complex():
         raise DTypeError(f"{name} has complex dtype {t.dtype}; linlab works with real matrices")
     if not t.is_floating_point():

@@ -325,6 +325,44 @@ class LinearMap:
             return self._matrix @ other.to(self.dtype)
         return NotImplemented
 
+    # -- the vector space of maps: (A + B)(x) = A(x) + B(x), (c·A)(x) = c·A(x) ------------------------
+
+    def __add__(self, other: "LinearMap") -> "LinearMap":
+        """The sum of two maps of the same shape (e.g. a base weight plus a low-rank update)."""
+        return self._combine(other, "+", lambda a, b: a + b)
+
+    def __sub__(self, other: "LinearMap") -> "LinearMap":
+        return self._combine(other, "-", lambda a, b: a - b)
+
+    def __neg__(self) -> "LinearMap":
+        return -1 * self
+
+    def __mul__(self, scalar: Any) -> "LinearMap":
+        """``c * A``: the map x ↦ c·A(x).  An ``int`` or ``Fraction`` keeps the exact path."""
+        if isinstance(scalar, bool) or not isinstance(scalar, (int, float, Fraction)):
+            return NotImplemented
+        if not torch.isfinite(torch.tensor(float(scalar))):
+            raise LinlabError(f"the scalar must be finite, got {scalar!r}")
+        rationals = None
+        if self._rationals is not None and isinstance(scalar, (int, Fraction)):
+            rationals = [[scalar * x for x in row] for row in self._rationals]
+        return LinearMap._trusted(self._matrix * float(scalar), rationals)
+
+    __rmul__ = __mul__
+
+    def _combine(self, other: Any, op: str, fn: Callable[[Any, Any], Any]) -> "LinearMap":
+        if not isinstance(other, LinearMap):
+            return NotImplemented
+        if self.shape != other.shape:
+            raise ShapeError(f"A has shape {self.shape} but B has shape {other.shape}: A {op} B needs equal shapes")
+        if self.device != other.device:
+            raise LinlabError(f"A is on {self.device} but B is on {other.device}")
+        dtype = torch.promote_types(self.dtype, other.dtype)
+        rationals = None
+        if self._rationals is not None and other._rationals is not None:
+            rationals = [[fn(a, b) for a, b in zip(ra, rb)] for ra, rb in zip(self._rationals, other._rationals)]
+        return LinearMap._trusted(fn(self._matrix.to(dtype), other._matrix.to(dtype)), rationals)
+
     @property
     def T(self) -> "LinearMap":
         """The transpose R^dim_out → R^dim_in: it reads where A writes and writes where A reads."""

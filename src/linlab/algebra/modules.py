@@ -41,7 +41,7 @@ def module_matrix(module: nn.Module, *, drop_bias: bool = False) -> Tensor:
         norm = float(torch.linalg.vector_norm(bias.float()))
         zeros = torch.zeros(weight.shape[1], dtype=weight.dtype, device=weight.device)
         raise NotLinearError(
-            f"{_describe(module)} has a non-zero bias (‖b‖ = {norm:.3g}): it computes x ↦ Wx + b, which is "
+            f"{_describe(module, weight)} has a non-zero bias (‖b‖ = {norm:.3g}): it computes x ↦ Wx + b, which is "
             f"affine, not linear (f(0) = b ≠ 0). Pass drop_bias=True to take its linear part W.",
             law="homogeneity",
             inputs={"x": zeros, "a": 0.0},
@@ -57,19 +57,20 @@ def _weight_and_bias(module: nn.Module) -> tuple[Tensor, Tensor | None]:
         return module.weight.detach(), _bias(module)
     if isinstance(module, (nn.Conv1d, nn.Conv2d, nn.Conv3d)):
         return _conv_patch_matrix(module), _bias(module)
-    if type(module).__name__ == "Conv1D" and hasattr(module, "nf") and isinstance(getattr(module, "weight", None), Tensor):
-        return module.weight.detach().T, _bias(module)  # stored (in, out): transpose to (out, in)
+    weight = getattr(module, "weight", None)
+    if type(module).__name__ == "Conv1D" and hasattr(module, "nf") and isinstance(weight, Tensor):
+        return weight.detach().T, _bias(module)  # stored (in, out): transpose to (out, in)
     raise UnsupportedModuleError(
         f"cannot read {type(module).__module__}.{type(module).__name__} as a linear map; supported: {_SUPPORTED}"
     )
 
 
-def _conv_patch_matrix(conv: nn.Module) -> Tensor:
+def _conv_patch_matrix(conv: nn.Conv1d | nn.Conv2d | nn.Conv3d) -> Tensor:
     """``(out_channels, in_channels · prod(kernel_size))``, matching ``F.unfold``'s channel-major patches."""
     w = conv.weight.detach()  # (out, in/groups, *kernel)
     c_out, c_in_group = w.shape[:2]
     k = w[0, 0].numel()
-    groups = conv.groups
+    groups = int(conv.groups)
     if groups == 1:
         return w.reshape(c_out, c_in_group * k)
     out_per_group = c_out // groups
@@ -86,10 +87,11 @@ def _bias(module: nn.Module) -> Tensor | None:
     return b.detach() if isinstance(b, Tensor) else None
 
 
-def _describe(module: nn.Module) -> str:
+def _describe(module: nn.Module, matrix: Tensor) -> str:
     name = type(module).__name__
     if isinstance(module, nn.Linear):
         return f"nn.Linear({module.in_features}, {module.out_features})"
-    if name == "Conv1D":
-        return f"Conv1D(nf={module.nf}, nx={module.weight.shape[0]})"
-    return f"nn.{name}({module.in_channels}, {module.out_channels}, kernel_size={module.kernel_size})"
+    if isinstance(module, (nn.Conv1d, nn.Conv2d, nn.Conv3d)):
+        return f"nn.{name}({module.in_channels}, {module.out_channels}, kernel_size={module.kernel_size})"
+    nf, nx = matrix.shape  # GPT-2 Conv1D, already transposed to (out, in)
+    return f"Conv1D(nf={nf}, nx={nx})"
