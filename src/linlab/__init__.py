@@ -6,34 +6,10 @@
 (2, 3, True)
 """
 
-from .algebra import Counterexample, LinearityReport, LinearMap, Subspace, Tolerance, check_linear, numerical_rank
-from .errors import (
-    CheckpointError,
-    DTypeError,
-    LinlabError,
-    NonFiniteError,
-    NotLinearError,
-    ParseError,
-    ShapeError,
-    UnsupportedModuleError,
-)
+from . import algebra, errors
+from .algebra import *  # noqa: F403  (the engine's public API, listed in algebra.__all__)
+from .errors import *  # noqa: F403  (LinlabError and its subclasses)
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "LinearMap",
-    "Subspace",
-    "check_linear",
-    "LinearityReport",
-    "Counterexample",
-    "Tolerance",
-    "numerical_rank",
-    "LinlabError",
-    "ShapeError",
-    "DTypeError",
-    "NonFiniteError",
-    "NotLinearError",
-    "UnsupportedModuleError",
-    "ParseError",
-    "CheckpointError",
-]
+__all__ = [*algebra.__all__, *errors.__all__]
