@@ -112,3 +112,17 @@ def test_orthogonal_basis_is_orthogonal_and_spans_the_same_space():
         for w in ortho[i + 1 :]:
             assert sum(a * b for a, b in zip(u, w)) == 0
     assert Subspace.span(np.array(ortho, dtype=float).T) == Subspace.span(np.array(vectors, dtype=float).T)
+
+
+def test_large_integer_entries_stay_exact_and_finite():
+    """16×16 with entries near 2^38: kernel integers run to ~170 digits, past float64's range when squared."""
+    rng = np.random.default_rng(2)
+    base = [[int(x) for x in rng.integers(-(2**38), 2**38, 16)] for _ in range(15)]
+    rows = base + [[a + b for a, b in zip(base[0], base[1])]]
+    A = LinearMap(rows)
+    assert A.is_exact and A.rank == 15
+    (v,) = A.kernel().integer_basis
+    M = np.array(rows, dtype=object)
+    assert all(x == 0 for x in M.dot(np.array(v, dtype=object)))
+    assert bool(torch.isfinite(A.kernel().basis).all())
+    assert A.kernel() == Subspace.span(torch.tensor([[float(x / max(map(abs, v)))] for x in v], dtype=torch.float64))

@@ -114,7 +114,9 @@ def to_orthonormal(vectors: list[Vector], dim: int, *, dtype: torch.dtype, devic
     """
     if not vectors:
         return torch.zeros(dim, 0, dtype=dtype, device=device)
-    cols = torch.tensor([[float(x) for x in v] for v in vectors], dtype=torch.float64).T  # (dim, k)
+    # Scale by the largest entry in exact arithmetic first: the integers can exceed float64's range.
+    scaled = [[x / max(abs(y) for y in v) for x in v] for v in vectors]
+    cols = torch.tensor([[float(x) for x in v] for v in scaled], dtype=torch.float64).T  # (dim, k)
     cols = cols / torch.linalg.vector_norm(cols, dim=0, keepdim=True)
     return cols.to(dtype=dtype, device=device)
 
