@@ -61,3 +61,18 @@ def test_anything_given_to_the_constructors_is_accepted_or_a_linlab_error(data):
 def test_huge_integers_fall_back_to_the_numerical_path(rows):
     A = LinearMap(rows)
     assert A.rank == np.linalg.matrix_rank(np.array(rows, dtype=float))
+
+
+def test_sparse_tensors_and_lists_of_tensors_get_a_hint():
+    sparse = torch.eye(3).to_sparse()
+    with pytest.raises(DTypeError, match=r"matrix is a torch.sparse_coo tensor; pass matrix.to_dense\(\)"):
+        LinearMap(sparse)
+    with pytest.raises(DTypeError, match=r"vectors\[0\] is a Tensor inside a list; .*torch.stack\(vectors, dim=1\)"):
+        Subspace.span([torch.ones(3), torch.zeros(3)])
+
+
+def test_a_single_vector_spans_a_line():
+    line = Subspace.span([1.0, 2.0, 2.0])
+    assert line.dim == 1 and line == Subspace.span([[1.0], [2.0], [2.0]])
+    with pytest.raises(ShapeError, match=r"vectors must have 1 or 2 dimension\(s\)"):
+        Subspace.span(torch.zeros(2, 2, 2))

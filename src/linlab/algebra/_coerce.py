@@ -74,6 +74,8 @@ def _convert(data: Any, *, name: str) -> tuple[Tensor, Rationals | None]:
 
 def _from_tensor(t: Tensor, *, name: str) -> Tensor:
     t = t.detach()  # an analysis, not a training step: no autograd graph through the engine
+    if t.layout != torch.strided:
+        raise DTypeError(f"{name} is a {t.layout} tensor; pass {name}.to_dense() (linlab works on dense matrices)")
     if t.is_complex():
         raise DTypeError(f"{name} has complex dtype {t.dtype}; linlab works with real matrices")
     if not t.is_floating_point():
@@ -86,6 +88,11 @@ def _from_nested(data: Sequence[Any], *, name: str) -> tuple[Tensor, Rationals |
     flat: list[Any] = []
     _flatten(data, flat)
     for index, value in enumerate(flat):
+        if isinstance(value, (Tensor, np.ndarray)):
+            raise DTypeError(
+                f"{name}{_index(index, shape)} is a {type(value).__name__} inside a list; stack them into one array "
+                f"first, e.g. torch.stack(vectors, dim=1) to make them columns"
+            )
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             where = _index(index, shape)
             raise DTypeError(f"{name}{where} is {value!r} ({type(value).__name__}); expected a real number")

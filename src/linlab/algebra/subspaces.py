@@ -100,7 +100,7 @@ class Subspace:
         :mod:`linlab.algebra.tolerance`), with ``rtol``/``atol`` overriding its defaults; giving either
         forces the numerical path.
 
-        An ``(n, 0)`` array spans the zero subspace of R^n.
+        An ``(n, 0)`` array spans the zero subspace of R^n; a single vector of shape ``(n,)`` spans a line.
 
         Examples
         --------
@@ -108,7 +108,9 @@ class Subspace:
         >>> line.dim, line.integer_basis
         (1, [[1, 2]])
         """
-        v = as_tensor(vectors, name="vectors", ndim=2)
+        v = as_tensor(vectors, name="vectors", ndim=(1, 2))
+        if v.ndim == 1:
+            v = v[:, None]  # one vector: (n,) -> (n, 1)
         n, k = v.shape
         if n == 0:
             raise ShapeError(f"vectors has shape {tuple(v.shape)}: the ambient space needs at least one dimension")
