@@ -23,6 +23,8 @@ def test_affine_step_catches_the_bias():
     facts = tour.affine_caught().facts
     assert facts["law"] == "additivity"
     assert facts["residual"] == pytest.approx(np.hypot(1.0, -1.0))  # ‖b‖ for b = (1, −1)
+    err = facts["error"]
+    torch.testing.assert_close(err.lhs - err.rhs, -facts["b"])  # f(x+y) − f(x) − f(y) = −b
     torch.testing.assert_close(facts["linear_part"], facts["layer"].weight.detach())
 
 

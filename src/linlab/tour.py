@@ -46,7 +46,7 @@ def matrix_from_basis() -> TourStep:
         "The matrix of a linear map: column j is f(e_j)",
         [
             Text("f(x) = (x₀ + 2·x₁, 3·x₂ − x₀) passes the additivity and homogeneity checks."),
-            Text("Its matrix, built from f(e₁), f(e₂), f(e₃) as columns (shape (out, in) = (2, 3)):"),
+            Text("Its matrix has columns f(e₁), f(e₂), f(e₃); shape (out, in) = (2, 3):"),
             _matrix_table(A.matrix),
             Text(f"Check on x = {_vec(x)}: f(x) = {_vec(f(x))}, A·x = {_vec(A(x))}"),
         ],
@@ -74,12 +74,18 @@ def affine_caught() -> TourStep:
     return TourStep(
         "x ↦ Ax + b is affine, not linear",
         [
-            Text(f"With b = {_vec(b)}, from_function refuses: the {caught.law} law fails."),
-            Text(f"  {caught}", style="yellow"),
+            Text(f"With b = {_vec(b)}, from_function raises NotLinearError: the {caught.law} law fails at"),
+            Text(
+                f"  x = {_vec(caught.inputs['x'])}, y = {_vec(caught.inputs['y'])}\n"
+                f"  f(x + y)    = {_vec(caught.lhs)}\n"
+                f"  f(x) + f(y) = {_vec(caught.rhs)}\n"
+                f"  difference  = {_vec(caught.lhs - caught.rhs)} = −b, whatever x and y are",
+                style="yellow",
+            ),
             Text(f"nn.Linear(3, 2) with its default bias: {layer_message}", style="yellow"),
             Text(f"drop_bias=True gives the linear part W of shape {W.shape}."),
         ],
-        {"law": caught.law, "residual": caught.residual, "error": caught, "linear_part": W.matrix, "layer": layer},
+        {"law": caught.law, "residual": caught.residual, "error": caught, "b": b, "linear_part": W.matrix, "layer": layer},
     )
 
 
@@ -180,11 +186,13 @@ def steps() -> list[TourStep]:
 
 
 def _vec(v: torch.Tensor) -> str:
-    return "(" + ", ".join(f"{x:g}" for x in v.tolist()) + ")"
+    return "(" + ", ".join(f"{x:.3g}" for x in v.tolist()) + ")"
 
 
 def _matrix_table(m: torch.Tensor) -> Table:
     table = Table(show_header=False, box=None, padding=(0, 1))
+    for _ in range(m.shape[1]):
+        table.add_column(justify="right")
     for row in m.tolist():
         table.add_row(*(f"{x:g}" for x in row))
     return table
