@@ -98,3 +98,13 @@ def test_bad_tolerances_are_rejected(bad):
         Tolerance.resolve((2, 2), torch.float64, rtol=bad)
     with pytest.raises(LinlabError, match="atol must be a finite number"):
         LinearMap([[1.5, 0.1]], atol=bad)
+
+
+def test_transpose_and_to_keep_a_custom_tolerance():
+    M = with_spectrum(np.random.default_rng(4), 5, 7, np.array([2.0, 1.0, 1e-5]))
+    A = LinearMap(M, atol=1e-3)
+    assert A.rank == A.T.rank == A.to(torch.float32).rank == 2
+    assert LinearMap(M).T.rank == 3
+    # a default tolerance follows the dtype: float32 rounding noise must not count after .to()
+    noisy = with_spectrum(np.random.default_rng(5), 8, 8, np.array([3.0, 2.0, 1.0]))
+    assert LinearMap(noisy).to(torch.float32).rank == 3 == LinearMap(torch.from_numpy(noisy).float()).rank

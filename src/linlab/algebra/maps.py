@@ -83,6 +83,7 @@ class LinearMap:
         self, m: Tensor, rationals: Rationals | None, *, rtol: float | None, atol: float | None, exact: bool | None
     ) -> None:
         self.tolerance = Tolerance.resolve(tuple(m.shape), m.dtype, rtol=rtol, atol=atol)
+        self._given_tolerance = (rtol, atol)  # what the user chose, re-resolved for a new dtype by .to()
         numerical_requested = exact is False or rtol is not None or atol is not None
         if exact is True:
             if numerical_requested:
@@ -98,9 +99,12 @@ class LinearMap:
         self._rationals = None if numerical_requested else rationals
 
     @classmethod
-    def _trusted(cls, m: Tensor, rationals: Rationals | None) -> "LinearMap":
+    def _trusted(
+        cls, m: Tensor, rationals: Rationals | None, rtol: float | None = None, atol: float | None = None
+    ) -> "LinearMap":
+        """Wrap a validated matrix; a parent's own rtol/atol carry over (transpose, ``to``)."""
         obj = cls.__new__(cls)
-        obj._init(m, rationals, rtol=None, atol=None, exact=None)
+        obj._init(m, rationals, rtol=rtol, atol=atol, exact=None)
         return obj
 
     # -- constructors ---------------------------------------------------------------------------
@@ -249,9 +253,11 @@ class LinearMap:
         On the exact path this can differ from :attr:`rank` only when the tolerance is loose enough to
         call a genuinely non-zero singular value zero.
         """
-        tol = Tolerance(
-            rtol=self.tolerance.rtol if rtol is None else Tolerance.resolve(self.shape, self.dtype, rtol=rtol).rtol,
-            atol=self.tolerance.atol if atol is None else Tolerance.resolve(self.shape, self.dtype, atol=atol).atol,
+        tol = Tolerance.resolve(
+            self.shape,
+            self.dtype,
+            rtol=self.tolerance.rtol if rtol is None else rtol,
+            atol=self.tolerance.atol if atol is None else atol,
         )
         return tol.rank(self.singular_values)
 
@@ -299,6 +305,8 @@ class LinearMap:
 
     def __matmul__(self, other: Any) -> Any:
         """``A @ B`` is the composition "B first, then A": the map x ↦ A(B(x)), matrix ``A.matrix @ B.matrix``.
+
+        The product is a new matrix and gets the default tolerance for its shape and dtype.
 
         With a tensor, ``A @ X`` is the plain matrix product (``X`` of shape ``(dim_in,)`` or ``(dim_in, k)``).
         """
@@ -367,12 +375,12 @@ class LinearMap:
     def T(self) -> "LinearMap":
         """The transpose R^dim_out → R^dim_in: it reads where A writes and writes where A reads."""
         rationals = [list(col) for col in zip(*self._rationals)] if self._rationals is not None else None
-        return LinearMap._trusted(self._matrix.T, rationals)
+        return LinearMap._trusted(self._matrix.T, rationals, *self._given_tolerance)
 
     def to(self, *args: Any, **kwargs: Any) -> "LinearMap":
         """A copy with the matrix moved/cast like ``Tensor.to`` (e.g. ``A.to("cuda")``)."""
         m = self._matrix.to(*args, **kwargs)
-        return LinearMap._trusted(m, self._rationals)
+        return LinearMap._trusted(m, self._rationals, *self._given_tolerance)
 
     # -- helpers ----------------------------------------------------------------------------------
 
