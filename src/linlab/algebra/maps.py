@@ -316,10 +316,8 @@ class LinearMap:
                     f"A has shape {self.shape} but B has shape {other.shape}: A @ B needs A.dim_in == B.dim_out "
                     f"({self.dim_in} != {other.dim_out})"
                 )
-            if self.device != other.device:
-                raise LinlabError(f"A is on {self.device} but B is on {other.device}")
-            dtype = torch.promote_types(self.dtype, other.dtype)
-            product = self._matrix.to(dtype) @ other._matrix.to(dtype)
+            a, b = self._matrices_with(other)
+            product = a @ b
             rationals = None
             if self._rationals is not None and other._rationals is not None:
                 rationals = exact.matmul(self._rationals, other._rationals)
@@ -363,13 +361,17 @@ class LinearMap:
             return NotImplemented
         if self.shape != other.shape:
             raise ShapeError(f"A has shape {self.shape} but B has shape {other.shape}: A {op} B needs equal shapes")
-        if self.device != other.device:
-            raise LinlabError(f"A is on {self.device} but B is on {other.device}")
-        dtype = torch.promote_types(self.dtype, other.dtype)
         rationals = None
         if self._rationals is not None and other._rationals is not None:
             rationals = [[fn(a, b) for a, b in zip(ra, rb)] for ra, rb in zip(self._rationals, other._rationals)]
-        return LinearMap._trusted(fn(self._matrix.to(dtype), other._matrix.to(dtype)), rationals)
+        return LinearMap._trusted(fn(*self._matrices_with(other)), rationals)
+
+    def _matrices_with(self, other: "LinearMap") -> tuple[Tensor, Tensor]:
+        """Both matrices in the promoted dtype, for a binary operation; they must share a device."""
+        if self.device != other.device:
+            raise LinlabError(f"A is on {self.device} but B is on {other.device}")
+        dtype = torch.promote_types(self.dtype, other.dtype)
+        return self._matrix.to(dtype), other._matrix.to(dtype)
 
     @property
     def T(self) -> "LinearMap":
