@@ -44,6 +44,11 @@ def tour() -> None:
         console.print(Panel(result.renderable(), title=f"{number}. {result.title}", title_align="left"))
 
 
+from .commands import register_all  # noqa: E402  (commands attach to `app`, defined above)
+
+register_all(app)
+
+
 def run(cli: typer.Typer = app) -> None:
     """The console entry point: a :class:`LinlabError` becomes one red line and exit status 1, not a traceback."""
     try:

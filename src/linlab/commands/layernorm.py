@@ -1,0 +1,9 @@
+"""``linlab layernorm``: not yet written."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
