@@ -1,9 +1,10 @@
-"""Pure linear algebra on torch tensors: linear maps, subspaces and the rank policy.
+"""Pure linear algebra on torch tensors: linear maps, subspaces, the rank policy, LayerNorm geometry.
 
 Nothing here imports Django or knows about lessons; the same code runs on a 3×5 integer matrix in a
 lesson and on a transformer's weights, on CPU or GPU.
 """
 
+from .layernorm import DegenerateInputError, LayerNormGeometry, NormStages, RMSNormGeometry, norm_geometry
 from .linearity import Counterexample, LinearityReport, check_linear
 from .maps import LinearMap
 from .subspaces import Subspace
@@ -17,4 +18,9 @@ __all__ = [
     "Counterexample",
     "Tolerance",
     "numerical_rank",
+    "LayerNormGeometry",
+    "RMSNormGeometry",
+    "NormStages",
+    "norm_geometry",
+    "DegenerateInputError",
 ]
