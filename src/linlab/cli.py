@@ -6,6 +6,7 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 
 from . import __version__
@@ -54,5 +55,7 @@ def run(cli: typer.Typer = app) -> None:
     try:
         cli(standalone_mode=True)
     except LinlabError as err:
-        Console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False)
+        # escape: messages name things like `w.safetensors[c]`, which rich would read as markup;
+        # soft_wrap keeps the message on one line when stderr is not a terminal.
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(err))}", highlight=False, soft_wrap=True)
         sys.exit(1)

@@ -1,4 +1,5 @@
-"""Pure linear algebra on torch tensors: linear maps, subspaces, the rank policy, LayerNorm geometry.
+"""Pure linear algebra on torch tensors: linear maps, subspaces, the rank policy, SVD read/write
+terms and LayerNorm geometry.
 
 Nothing here imports Django or knows about lessons; the same code runs on a 3×5 integer matrix in a
 lesson and on a transformer's weights, on CPU or GPU.
@@ -7,6 +8,7 @@ lesson and on a transformer's weights, on CPU or GPU.
 from .layernorm import DegenerateInputError, LayerNormGeometry, NormStages, RMSNormGeometry, norm_geometry
 from .linearity import Counterexample, LinearityReport, check_linear
 from .maps import LinearMap
+from .readwrite import NotInvertibleError, NotSymmetricError, ReadWrite, Spectral, Term, readwrite
 from .subspaces import Subspace
 from .tolerance import Tolerance, numerical_rank
 
@@ -23,4 +25,10 @@ __all__ = [
     "NormStages",
     "norm_geometry",
     "DegenerateInputError",
+    "readwrite",
+    "ReadWrite",
+    "Term",
+    "Spectral",
+    "NotInvertibleError",
+    "NotSymmetricError",
 ]
