@@ -126,3 +126,14 @@ def test_large_integer_entries_stay_exact_and_finite():
     assert all(x == 0 for x in M.dot(np.array(v, dtype=object)))
     assert bool(torch.isfinite(A.kernel().basis).all())
     assert A.kernel() == Subspace.span(torch.tensor([[float(x / max(map(abs, v)))] for x in v], dtype=torch.float64))
+
+
+def test_a_rank_one_matrix_rounded_to_float32_is_not_taken_as_exact():
+    # u v^T in float64 has rank 1; rounding to float32 gives entries like 42717.5586 (= 10935693/256)
+    # that are exact binary fractions but only because of the rounding.  numpy's SVD says rank 1.
+    u = np.array([1234.567, 89.1011, 2.5e3])
+    v = np.array([34.6, 0.0711, 17.29])
+    m32 = torch.tensor(np.outer(u, v), dtype=torch.float32)
+    assert LinearMap(m32).rank == np.linalg.matrix_rank(m32.numpy()) == 1
+    # small dyadic entries in float32 stay exact
+    assert LinearMap(torch.tensor([[0.5, 1.0], [1.0, 2.0]], dtype=torch.float32)).is_exact

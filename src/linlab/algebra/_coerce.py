@@ -5,6 +5,7 @@ Validation happens once, here, at the public entry points; the rest of the engin
 
 from __future__ import annotations
 
+import math
 import numbers
 from fractions import Fraction
 from typing import Any, Sequence
@@ -54,8 +55,19 @@ def as_matrix(data: Any, *, name: str = "matrix") -> tuple[Tensor, Rationals | N
     if max(tensor.shape) > EXACT_MAX_DIM:
         return tensor, None
     if fractions is None:
-        fractions = _small_rationals(tensor)
+        fractions = _small_rationals(tensor, fraction_bits=_fraction_bits(tensor.dtype))
     return tensor, fractions
+
+
+def _fraction_bits(dtype: torch.dtype) -> int:
+    """How many significant bits a non-integer entry of this dtype may use and still count as exact.
+
+    A float32 entry like 42717.5586 (= 10935693/256) fills all 24 mantissa bits: it is almost certainly
+    a rounded value, and treating it as exact would make a rank-1 matrix rounded to float32 rank 2.
+    Requiring 8 spare mantissa bits keeps 0.5 or 3.25 exact and sends rounded values to the SVD path.
+    """
+    significant_bits = 1 - int(math.log2(torch.finfo(dtype).eps))  # 24 for float32, 53 for float64
+    return max(significant_bits - 8, 0)
 
 
 def _convert(data: Any, *, name: str) -> tuple[Tensor, Rationals | None]:
@@ -158,14 +170,20 @@ def _check_finite(t: Tensor, *, name: str) -> None:
         )
 
 
-def _small_rationals(t: Tensor) -> Rationals | None:
-    """The exact entries of a small float matrix, or None when some entry is not a small rational."""
+def _small_rationals(t: Tensor, *, fraction_bits: int = 45) -> Rationals | None:
+    """The exact entries of a small float matrix, or None when some entry is not a small rational.
+
+    Integers count up to the numerator cap; a non-integer entry also needs a numerator of at most
+    ``fraction_bits`` bits (see :func:`_fraction_bits`).
+    """
     rows: Rationals = []
     for row in t.detach().cpu().to(torch.float64).tolist():
         out_row = []
         for x in row:
             f = Fraction(x)
             if f.denominator > _EXACT_MAX_DENOMINATOR or abs(f.numerator) > _EXACT_MAX_NUMERATOR:
+                return None
+            if f.denominator > 1 and abs(f.numerator).bit_length() > fraction_bits:
                 return None
             out_row.append(f)
         rows.append(out_row)
