@@ -1,0 +1,112 @@
+"""Seeded exact random matrices, checked against numpy and sympy."""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given
+from hypothesis import strategies as st
+
+from linlab.course import randmat
+from linlab.errors import DTypeError, ShapeError
+
+seeds = st.integers(0, 2**32)
+
+
+@st.composite
+def shapes(draw, max_dim=6):
+    m, n = draw(st.integers(1, max_dim)), draw(st.integers(1, max_dim))
+    return m, n, draw(st.integers(0, min(m, n)))
+
+
+@given(shapes(), seeds)
+def test_with_rank_has_the_rank_small_entries_and_a_small_integer_kernel(shape, seed):
+    m, n, r = shape
+    A = randmat.with_rank(random.Random(seed), m, n, rank=r, entries=9, kernel_entries=2)
+    assert len(A) == m and all(len(row) == n for row in A)
+    assert all(type(x) is int and abs(x) <= 9 for row in A for x in row)
+    assert np.linalg.matrix_rank(np.array(A, dtype=float)) == r == randmat.rank(A)
+    if r:
+        assert all(any(row[j] for row in A) for j in range(n))  # no zero column
+    K = randmat.kernel_basis(A)
+    assert len(K) == n - r
+    for v in K:
+        assert max(abs(x) for x in v) <= 2
+        assert all(x == 0 for x in np.array(A, dtype=object).dot(np.array(v, dtype=object)))
+    assert A == randmat.with_rank(random.Random(seed), m, n, rank=r, entries=9, kernel_entries=2)
+
+
+@given(st.integers(1, 6), seeds)
+def test_unimodular_has_determinant_one_in_size_and_an_integer_inverse(n, seed):
+    U = randmat.unimodular(random.Random(seed), n)
+    assert all(abs(x) <= 3 for row in U for x in row)
+    assert abs(sympy.Matrix(U).det()) == 1 == abs(randmat.det(U))
+    inv = randmat.inverse(U)
+    assert all(type(x) is int for row in inv for x in row)
+    assert sympy.Matrix(inv) == sympy.Matrix(U).inv()
+    if n > 1:
+        assert sum(x != 0 for row in U for x in row) > n  # not a signed permutation
+
+
+@given(st.lists(st.integers(-3, 3), min_size=1, max_size=4), seeds)
+def test_with_eigenvalues_gives_integer_eigenvectors(lams, seed):
+    A, P = randmat.with_eigenvalues(random.Random(seed), lams, entries=40)
+    M = np.array(A, dtype=object)
+    for j, lam in enumerate(lams):
+        v = np.array([row[j] for row in P], dtype=object)
+        assert (M.dot(v) == lam * v).all()
+    assert sorted(sympy.Matrix(A).eigenvals(multiple=True)) == sorted(lams)
+
+
+small = st.integers(-4, 4)
+
+
+@given(st.integers(1, 5), st.integers(1, 5), st.data())
+def test_exact_helpers_agree_with_sympy(m, n, data):
+    A = data.draw(st.lists(st.lists(small, min_size=n, max_size=n), min_size=m, max_size=m))
+    S = sympy.Matrix(A)
+    assert randmat.rank(A) == S.rank()
+    R, pivots = randmat.rref(A)
+    S_R, S_p = S.rref()
+    assert sympy.Matrix(R) == S_R and tuple(pivots) == S_p
+    assert len(randmat.image_basis(A)) == S.rank()
+    assert randmat.transpose(A) == S.T.tolist()
+    B = data.draw(st.lists(st.lists(small, min_size=2, max_size=2), min_size=n, max_size=n))
+    assert randmat.matmul(A, B) == (S * sympy.Matrix(B)).tolist()
+    assert randmat.matmul(A, [[Fraction(x, 2) for x in row] for row in B]) == (S * sympy.Matrix(B) / 2).tolist()
+    if m == n:
+        assert randmat.det(A) == S.det()
+        if S.det() != 0:
+            assert sympy.Matrix(randmat.inverse(A)) == S.inv()
+        else:
+            with pytest.raises(ShapeError, match="singular"):
+                randmat.inverse(A)
+
+
+def test_bad_arguments_are_named():
+    rng = random.Random(0)
+    with pytest.raises(ShapeError, match="rank must be an int from 0 to min"):
+        randmat.with_rank(rng, 2, 3, rank=3)
+    with pytest.raises(DTypeError, match="rng must be a random.Random"):
+        randmat.with_rank(1, 2, 3, rank=1)  # type: ignore[arg-type]
+    with pytest.raises(ShapeError, match="m must be an int from 1 to 20"):
+        randmat.with_rank(rng, 0, 3, rank=0)
+    with pytest.raises(DTypeError, match=r"A\[0\]\[1\] must be an int or a Fraction"):
+        randmat.rank([[1, 2.5]])
+    with pytest.raises(ShapeError, match="rows of one non-zero length"):
+        randmat.rank([[1, 2], [3]])
+    with pytest.raises(ShapeError, match="A @ B needs"):
+        randmat.matmul([[1, 2]], [[1, 2]])
+    with pytest.raises(ShapeError, match="square"):
+        randmat.det([[1, 2]])
+
+
+def test_vector_is_nonzero_and_seeded():
+    for seed in range(50):
+        v = randmat.vector(random.Random(seed), 3, entries=1)
+        assert any(v) and all(abs(x) <= 1 for x in v)
+        assert v == randmat.vector(random.Random(seed), 3, entries=1)
