@@ -11,7 +11,7 @@ import importlib
 
 import typer
 
-MODULES = ("readwrite", "layernorm", "pack")
+MODULES = ("readwrite", "layernorm", "pack", "course")
 
 
 def register_all(app: typer.Typer) -> None:
