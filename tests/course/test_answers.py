@@ -185,6 +185,120 @@ def test_matrix_shape_message_suggests_row_separators():
     assert Matrix([[1, 2], [3, 4]]).check("1 2 3 4", "ru").feedback.startswith("Ожидается матрица 2×2")
 
 
+# Grading compares the key's entries with precomputed data (exact values, the transpose) and cross-multiplies
+# in integers; these check the verdicts against a plain entry-by-entry comparison in Fractions and sympy.
+
+
+def typed(x: Fraction, decimal: bool) -> str:
+    return repr(float(x)) if decimal else str(x)
+
+
+def close(got: Fraction, want: Fraction, decimal: bool) -> bool:
+    """The documented rule: exact values equal exactly; a typed decimal within 1e-9 + 1e-6·|want|."""
+    return got == want or (decimal and abs(float(got) - float(want)) <= 1e-9 + 1e-6 * abs(float(want)))
+
+
+@given(st.lists(fractions, min_size=1, max_size=5), st.data())
+def test_vector_verdicts_agree_with_an_entrywise_comparison(values, data):
+    key = Vector(values)
+    how = data.draw(st.sampled_from(["same", "one entry", "multiple", "zero"]))
+    got = list(values)
+    if how == "one entry":
+        i = data.draw(st.integers(0, len(got) - 1))
+        got[i] += data.draw(st.sampled_from([Fraction(1), Fraction(-1, 3), Fraction(1, 10**8)]))
+    elif how == "multiple":
+        got = [data.draw(fractions.filter(lambda c: c not in (0, 1))) * x for x in got]
+    elif how == "zero":
+        got = [Fraction(0)] * len(got)
+    decimals = data.draw(st.lists(st.booleans(), min_size=len(got), max_size=len(got)))
+    r = key.check(vec(typed(x, d) for x, d in zip(got, decimals)))
+    assert r.correct == all(close(g, w, d) for g, w, d in zip(got, values, decimals))
+    if not r.correct and not any(decimals):
+        parallel = any(got) and any(values) and sympy.Matrix([got, values]).rank() == 1
+        assert r.feedback == message("parallel" if parallel else "wrong", "en")
+
+
+@given(st.integers(1, 4), st.integers(1, 4), st.data())
+def test_matrix_verdicts_agree_with_an_entrywise_comparison(m, n, data):
+    rows = data.draw(st.lists(st.lists(fractions, min_size=n, max_size=n), min_size=m, max_size=m))
+    key = Matrix(rows)
+    how = data.draw(st.sampled_from(["same", "transpose", "one entry"]))
+    got = [list(r) for r in rows]
+    if how == "transpose":
+        got = [list(c) for c in zip(*rows)]
+    elif how == "one entry":
+        got[data.draw(st.integers(0, m - 1))][data.draw(st.integers(0, n - 1))] += Fraction(1, 3)
+    decimal = data.draw(st.booleans())
+    r = key.check("[" + ", ".join(vec(typed(x, decimal) for x in row) for row in got) + "]")
+    equal = (len(got), len(got[0])) == (m, n) and all(close(g, w, decimal) for gr, wr in zip(got, rows)
+                                                       for g, w in zip(gr, wr))
+    transposed = (len(got), len(got[0])) == (n, m) and all(close(got[j][i], rows[i][j], decimal)
+                                                           for i in range(m) for j in range(n))
+    assert r.correct == equal
+    if not equal:
+        if transposed:
+            assert r.feedback == message("transpose", "en")
+        elif (len(got), len(got[0])) == (m, n):
+            assert r.feedback == message("wrong", "en")
+        else:
+            assert r.feedback.startswith(f"Expected a {m}×{n} matrix")
+
+
+@given(st.integers(1, 5), st.integers(1, 5), st.data())
+def test_exact_rank_and_span_membership_agree_with_sympy(m, n, data):
+    rows = data.draw(st.lists(st.lists(fractions, min_size=n, max_size=n), min_size=m, max_size=m))
+    rank = sympy.Matrix(rows).rank()
+    assert answers._rank_exact(rows) == rank
+    basis = [[Fraction(int(x.p), int(x.q)) for x in v] for v in sympy.Matrix(rows).rowspace()]
+    span = answers._Span(basis, n)
+    c = data.draw(st.lists(small, min_size=m, max_size=m))
+    v = [sum((a * row[j] for a, row in zip(c, rows)), Fraction(0)) for j in range(n)]  # in the span
+    how = data.draw(st.sampled_from(["inside", "one coordinate off", "random"]))
+    if how == "one coordinate off":
+        v[data.draw(st.integers(0, n - 1))] += 1
+    elif how == "random":
+        v = data.draw(st.lists(fractions, min_size=n, max_size=n))
+    inside = sympy.Matrix(rows + [v]).rank() == rank
+    assert span.contains(v) == inside
+
+
+def reference_message(key: str, lang: str, **fields) -> str:
+    """i18n.message as it was first written: every companion computed, whether the template uses it or not."""
+    from linlab.course.i18n import MESSAGES, _RU_FORMS, capitalize, plural
+
+    template = MESSAGES[key][lang]
+    extra = {}
+    for field, value in fields.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            for noun, forms in _RU_FORMS.items():
+                extra[f"{field}_{noun}_ru"] = plural(value, forms)
+        if field == "name" and isinstance(value, str):
+            extra["Name"] = capitalize(value)
+    return template.format(**fields, **extra)
+
+
+@given(st.data())
+def test_messages_fill_their_plural_forms_and_capitals_like_the_reference(data):
+    import string
+
+    from linlab.course.i18n import MESSAGES
+
+    key = data.draw(st.sampled_from(sorted(MESSAGES)))
+    lang = data.draw(st.sampled_from(["en", "ru"]))
+    names = {name for t in MESSAGES[key].values() for _, name, _, _ in string.Formatter().parse(t) if name}
+    bases = {re.sub(r"_(chars|entries)_ru$", "", n) for n in names if n != "Name"} | ({"name"} if "Name" in names else set())
+    # any field may be an int (then it has plural companions) or a str (then "name" has a capitalised one)
+    fields = {b: data.draw(st.one_of(st.integers(0, 125), st.sampled_from(["ядро", "the kernel", "A"]))) for b in bases}
+
+    def outcome(f):
+        try:
+            return f(key, lang, **fields)
+        except KeyError as err:  # an int name has no capitalised form
+            return repr(err)
+
+    assert outcome(message) == outcome(reference_message)
+
+
 # --------------------------------------------------------------------------------------------- bases
 
 

@@ -433,3 +433,107 @@ def test_the_fast_path_reads_the_common_spellings(rows, k):
     text = MATRIX_SPELLINGS[k]([[frac_text(x) for x in r] for r in rows])
     fast = parse._fast_grid(text)
     assert fast is not None and [exact(r) for r in fast] == rows
+
+
+# The fast path reads integers, fractions and decimals of up to 30 digits in the common spellings.  These
+# draw such entries and spell them every way the parser accepts, and check that the fast path reads them
+# (where it should), and exactly as the full parser does: the same exact value, float and decimal flag.
+
+
+@st.composite
+def entry_texts(draw):
+    """An entry as typed: an integer, a fraction (maybe not in lowest terms) or a decimal; its text."""
+    kind = draw(st.sampled_from(["int", "fraction", "decimal", "long"]))
+    sign = draw(st.sampled_from(["", "-"]))
+    if kind == "int":
+        return sign + str(draw(st.integers(0, 99)))
+    if kind == "fraction":
+        return f"{sign}{draw(st.integers(0, 60))}/{draw(st.integers(1, 24))}"
+    if kind == "decimal":
+        return f"{sign}{draw(st.integers(0, 999))}.{draw(st.integers(0, 99999)):0{draw(st.integers(1, 5))}d}"
+    digits = draw(st.integers(1, 30))  # up to the 30-digit limit
+    return sign + str(draw(st.integers(10 ** (digits - 1), 10**digits - 1)))
+
+
+def values(rows):
+    return [[(s.exact, s.approx, s.decimal) for s in row] for row in rows]
+
+
+SEPARATORS = [", ", ",", " ", "  ", " , "]
+GRID_SPELLINGS = MATRIX_SPELLINGS + [
+    lambda rows, sep: "[" + ", ".join("[" + sep.join(r) + "]" for r in rows) + "]",
+    lambda rows, sep: "[[" + "],[".join(sep.join(r) for r in rows) + "]]",
+    lambda rows, sep: " [ " + " , ".join("[ " + sep.join(r) + " ]" for r in rows) + " ] ",
+    lambda rows, sep: "(" + ", ".join("(" + sep.join(r) + ")" for r in rows) + ")",
+    lambda rows, sep: "[" + "\n".join("[" + sep.join(r) + "]" for r in rows) + "]",
+    lambda rows, sep: "; ".join(sep.join(r) for r in rows),
+    lambda rows, sep: "\n".join(sep.join(r) for r in rows),
+    lambda rows, sep: "[" + "; ".join(sep.join(r) for r in rows) + "]",
+    lambda rows, sep: " ".join("[" + sep.join(r) + "]" for r in rows),
+]
+
+
+def spell_grid(k: int, rows: list[list[str]], sep: str) -> str:
+    f = GRID_SPELLINGS[k]
+    return f(rows) if k < len(MATRIX_SPELLINGS) else f(rows, sep)  # type: ignore[call-arg]
+
+
+@given(st.integers(1, 4), st.integers(1, 4), st.data(), st.sampled_from(range(len(GRID_SPELLINGS))),
+       st.sampled_from(SEPARATORS))
+def test_the_fast_path_reads_every_grid_spelling_like_the_full_parser(m, n, data, k, sep):
+    rows = data.draw(st.lists(st.lists(entry_texts(), min_size=n, max_size=n), min_size=m, max_size=m))
+    text = spell_grid(k, rows, sep)
+    full = parse._full_grid(text, "matrix")
+    parse._ENTRY_CACHE.clear()
+    cold = parse._fast_grid(text)
+    warm = parse._fast_grid(text)  # now every entry comes from the cache
+    if n > 1 or "(" not in text:
+        assert cold is not None, text  # a common spelling: read by the fast path ("(1)" is left to the parser)
+    if cold is not None:
+        assert values(cold) == values(warm) == values(full)
+
+
+@given(st.lists(entry_texts(), min_size=1, max_size=6), st.sampled_from(range(len(VECTOR_SPELLINGS))))
+def test_the_fast_path_reads_every_vector_spelling_like_the_full_parser(entries, k):
+    text = VECTOR_SPELLINGS[k](entries)
+    parse._ENTRY_CACHE.clear()
+    fast = parse._fast_grid(text)
+    assert fast is not None or (len(entries) == 1 and "(" in text)  # "(1)" is left to the full parser
+    if fast is not None:
+        assert values(fast) == values(parse._full_grid(text, "vector"))
+    assert values([parse.parse_vector(text)]) == values([[x for row in parse._full_grid(text, "vector") for x in row]])
+
+
+grid_soup = st.lists(st.sampled_from(["1", "-2", "10", "1/2", "-7/4", "0.25", "3.", "1/0", "00", "1" * 31, " ", "  ",
+                                      ",", ";", "\n", "[", "]", "(", ")", "[[", "]]", "], [", "),(", "-", "/", "."]),
+                     max_size=30).map("".join)
+
+
+@given(grid_soup)
+def test_the_fast_path_reads_nothing_the_full_parser_refuses(text):
+    for cache in ("cold", "warm"):
+        parse._ENTRY_CACHE.clear()
+        if cache == "warm":  # every piece of the soup that is an entry is cached
+            for entry in ("0", "1", "2", "10", "00", "1/2", "7/4", "-7/4", "0.25", "-2", "-1", "12", "21", "3"):
+                parse._fast_entry(entry)
+        fast = parse._fast_grid(text)
+        if fast is not None:
+            assert read(lambda t: fast, text) == read(lambda t: parse._full_grid(t, "matrix"), text)
+            assert values(fast) == values(parse._full_grid(text, "matrix"))
+
+
+def test_the_entry_cache_is_bounded():
+    parse._ENTRY_CACHE.clear()
+    for i in range(parse._ENTRY_CACHE_SIZE + 10):
+        assert parse._fast_entry(str(i)) == (Fraction(i), float(i), False, None)
+    assert 0 < len(parse._ENTRY_CACHE) <= parse._ENTRY_CACHE_SIZE
+    assert parse._fast_entry("1/0") is None and "1/0" not in parse._ENTRY_CACHE
+
+
+@given(st.one_of(grid_soup, texts))
+def test_the_empty_basis_shortcut_agrees_with_normalising_the_text(text):
+    try:
+        normalised = "".join(parse._words(text).split()) in parse.EMPTY_SPELLINGS
+    except ParseError:
+        normalised = False
+    assert parse.is_empty_basis(text) == normalised

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import itertools
 import random
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from linlab.course import randmat
-from linlab.errors import DTypeError, ShapeError
+from linlab.errors import DTypeError, LinlabError, ShapeError
 
 seeds = st.integers(0, 2**32)
 
@@ -110,3 +113,67 @@ def test_vector_is_nonzero_and_seeded():
         v = randmat.vector(random.Random(seed), 3, entries=1)
         assert any(v) and all(abs(x) <= 1 for x in v)
         assert v == randmat.vector(random.Random(seed), 3, entries=1)
+
+
+# --------------------------------------------------------------------------------------------- bounded retries
+
+
+@given(seeds, st.integers(2, 40))
+def test_attempts_draws_exactly_what_an_unbounded_loop_draws(seed, modulus):
+    def unbounded(rng):
+        while True:
+            n = rng.randrange(1000)
+            if n % modulus == 0:
+                return n, rng.random()
+
+    def bounded(rng):
+        for _ in randmat.attempts("test"):
+            n = rng.randrange(1000)
+            if n % modulus == 0:
+                return n, rng.random()
+
+    assert bounded(random.Random(seed)) == unbounded(random.Random(seed))
+
+
+def test_attempts_gives_up_after_its_limit_with_the_name_of_the_generator():
+    rng = random.Random(0)
+    count = 0
+    with pytest.raises(randmat.GenerationError, match=r"^my-exercise: no acceptable draw in 1000 tries"):
+        for _ in randmat.attempts("my-exercise"):
+            count += 1
+            rng.random()
+    assert count == randmat.MAX_TRIES == 1000
+    err = randmat.GenerationError("x")
+    assert isinstance(err, RuntimeError) and isinstance(err, LinlabError)
+    assert list(itertools.islice(randmat.attempts("three", limit=3), 3)) == [0, 1, 2]
+    with pytest.raises(randmat.GenerationError, match="three: no acceptable draw in 3 tries"):
+        list(randmat.attempts("three", limit=3))
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(ShapeError, match="limit must be a positive int"):
+            next(randmat.attempts("x", limit=bad))  # type: ignore[arg-type]
+
+
+def test_a_vector_that_cannot_be_non_zero_is_refused_at_once():
+    rng = random.Random(0)
+    with pytest.raises(ShapeError, match="entries must be an int >= 1 for a non-zero vector, got 0"):
+        randmat.vector(rng, 3, entries=0)
+    with pytest.raises(ShapeError, match="entries must be an int >= 0, got -1"):
+        randmat.vector(rng, 3, entries=-1, nonzero=False)
+    assert randmat.vector(rng, 3, entries=0, nonzero=False) == [0, 0, 0]
+
+
+LESSON_FILES = sorted((Path(__file__).resolve().parents[2] / "content" / "lessons").glob("*/exercises.py"))
+
+
+@pytest.mark.parametrize("path", LESSON_FILES, ids=lambda p: p.parent.name)
+def test_lesson_generators_have_no_unbounded_loops(path):
+    """Every rejection loop of a generator goes through randmat.attempts, so none can hang."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    loops = [node for node in ast.walk(tree) if isinstance(node, ast.While)]
+    assert not loops, f"{path.parent.name}: while loops at lines {[n.lineno for n in loops]}; use randmat.attempts"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.For) and isinstance(node.iter, ast.Call) and isinstance(node.iter.func, ast.Name):
+            # a retry written as "for _ in range(N)" falls through silently when it runs out
+            if node.iter.func.id == "range" and isinstance(node.target, ast.Name) and node.target.id == "_":
+                body_breaks = any(isinstance(n, (ast.Break, ast.Return)) for n in ast.walk(node))
+                assert not body_breaks, f"{path.parent.name} line {node.lineno}: a retry loop over range(); use randmat.attempts"

@@ -43,7 +43,7 @@ def _dot(a: list[int], x: list[int]) -> int:
 
 def _normal(rng: random.Random, n: int) -> list[int]:
     """An integer vector with a_1 = ±1 and at least two non-zero entries."""
-    while True:
+    for _ in randmat.attempts("la-01-vector-spaces: _normal"):
         a = [rng.choice([1, -1])] + [rng.randint(-3, 3) for _ in range(n - 1)]
         if sum(1 for t in a if t) >= 2:
             return a
@@ -52,7 +52,7 @@ def _normal(rng: random.Random, n: int) -> list[int]:
 @exercise("complete-the-vector", answer_type="integer")
 def complete_the_vector(rng: random.Random) -> Variant:
     n = rng.randint(3, 4)
-    while True:
+    for _ in randmat.attempts("la-01-vector-spaces: complete-the-vector"):
         a = _normal(rng, n)
         rest = [rng.randint(-3, 3) for _ in range(n - 1)]
         s = _dot(a[1:], rest)
@@ -183,7 +183,7 @@ def is_it_a_subspace(rng: random.Random) -> Variant:
 @exercise("linear-combination", answer_type="vector")
 def linear_combination(rng: random.Random) -> Variant:
     n = rng.randint(3, 4)
-    while True:
+    for _ in randmat.attempts("la-01-vector-spaces: linear-combination"):
         u, w = randmat.vector(rng, n), randmat.vector(rng, n)
         alpha, beta = rng.choice([-3, -2, 2, 3]), rng.choice([-3, -2, 2, 3])
         result = [alpha * p + beta * q for p, q in zip(u, w)]
@@ -214,17 +214,19 @@ def linear_combination(rng: random.Random) -> Variant:
 
 @exercise("which-vector-is-in", answer_type="choice")
 def which_vector_is_in(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-01-vector-spaces: which-vector-is-in"):
         a = [rng.choice([1, -1, 2, -2]), rng.randint(-3, 3), rng.choice([1, -1])]
         p, q = rng.randint(-3, 3), rng.randint(-3, 3)
         inside = [p, q, -(a[0] * p + a[1] * q) * a[2]]  # solves a·x = 0 because a_3 = ±1
         if not any(inside):
             continue
         outside: list[list[int]] = []
-        while len(outside) < 3:
+        for _ in randmat.attempts("la-01-vector-spaces: which-vector-is-in (three vectors outside U)"):
             x = randmat.vector(rng, 3)
             if _dot(a, x) != 0 and x not in outside:
                 outside.append(x)
+                if len(outside) == 3:
+                    break
         break
     options = outside[:]
     correct = rng.randrange(4)

@@ -40,7 +40,7 @@ def _no_two_parallel(vectors: list[list[int]]) -> bool:
 @exercise("coordinates-in-basis", answer_type="vector")
 def coordinates_in_basis(rng: random.Random) -> Variant:
     n = rng.randint(2, 3)
-    while True:
+    for _ in randmat.attempts("la-02-span-basis: coordinates-in-basis"):
         V = randmat.unimodular(rng, n, entries=2)  # columns: the basis; integer inverse
         c = randmat.vector(rng, n)
         x = randmat.matvec(V, c)
@@ -79,7 +79,7 @@ def span_dimension(rng: random.Random) -> Variant:
     n = rng.randint(3, 4)
     k = rng.randint(3, 4)
     r = rng.randint(2, min(n, k) - 1)  # always dependent, so that counting the vectors is wrong
-    while True:
+    for _ in randmat.attempts("la-02-span-basis: span-dimension"):
         M = randmat.with_rank(rng, n, k, rank=r, entries=5)  # columns: the vectors
         vectors = randmat.transpose(M)
         if _no_two_parallel(vectors):
@@ -121,7 +121,7 @@ def independent_or_not(rng: random.Random) -> Variant:
     n = rng.randint(3, 4)
     independent = rng.random() < 0.5
     k = rng.randint(2, 3) if independent else 3  # a dependent pair would just be two parallel vectors
-    while True:
+    for _ in randmat.attempts("la-02-span-basis: independent-or-not"):
         M = randmat.with_rank(rng, n, k, rank=k if independent else k - 1, entries=5)
         vectors = randmat.transpose(M)
         if _no_two_parallel(vectors):
@@ -175,7 +175,7 @@ def _equations(A: list[list[int]]) -> str:
 def subspace_basis(rng: random.Random) -> Variant:
     n = rng.randint(3, 4)
     m = n - 2  # one equation in R^3, two in R^4: always a 2-dimensional subspace
-    while True:
+    for _ in randmat.attempts("la-02-span-basis: subspace-basis"):
         A = randmat.with_rank(rng, m, n, rank=m, entries=3)
         if all(sum(1 for t in row if t) >= 2 for row in A):
             break

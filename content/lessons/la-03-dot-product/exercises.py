@@ -41,7 +41,7 @@ def _pythagorean(rng: random.Random) -> list[int]:
 @exercise("dot-product", answer_type="integer")
 def dot_product(rng: random.Random) -> Variant:
     n = rng.randint(3, 4)
-    while True:
+    for _ in randmat.attempts("la-03-dot-product: dot-product"):
         x, y = randmat.vector(rng, n, entries=5), randmat.vector(rng, n, entries=5)
         d = _dot(x, y)
         unsigned = sum(abs(p * q) for p, q in zip(x, y))
@@ -67,7 +67,7 @@ def dot_product(rng: random.Random) -> Variant:
 
 @exercise("cosine-similarity", answer_type="number")
 def cosine_similarity(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-03-dot-product: cosine-similarity"):
         x, y = _pythagorean(rng), _pythagorean(rng)
         nx, ny = math.isqrt(_dot(x, x)), math.isqrt(_dot(y, y))
         d = _dot(x, y)
@@ -99,7 +99,7 @@ def cosine_similarity(rng: random.Random) -> Variant:
 @exercise("vector-length", answer_type="number")
 def vector_length(rng: random.Random) -> Variant:
     n = rng.randint(2, 4)
-    while True:
+    for _ in randmat.attempts("la-03-dot-product: vector-length"):
         x = randmat.vector(rng, n, entries=4)
         s = _dot(x, x)
         if s > 1 and sum(1 for t in x if t) >= 2:
@@ -131,7 +131,7 @@ def vector_length(rng: random.Random) -> Variant:
 @exercise("make-orthogonal", answer_type="integer")
 def make_orthogonal(rng: random.Random) -> Variant:
     n = rng.randint(3, 4)
-    while True:
+    for _ in randmat.attempts("la-03-dot-product: make-orthogonal"):
         y = [rng.choice([1, -1])] + [rng.randint(-3, 3) for _ in range(n - 1)]
         rest = [rng.randint(-3, 3) for _ in range(n - 1)]
         s = _dot(y[1:], rest)
@@ -162,7 +162,7 @@ def make_orthogonal(rng: random.Random) -> Variant:
 
 @exercise("orthogonal-complement", answer_type="basis")
 def orthogonal_complement(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-03-dot-product: orthogonal-complement"):
         u = randmat.vector(rng, 3, entries=3)
         if sum(1 for t in u if t) >= 2:
             break

@@ -23,7 +23,7 @@ def _parallel(u: list[int], w: list[int]) -> bool:
 
 def _matrix(rng: random.Random, m: int, n: int) -> list[list[int]]:
     """An m×n integer matrix with entries in [-3, 3] and no zero row or column."""
-    while True:
+    for _ in randmat.attempts("la-04-matrices: _matrix"):
         A = [randmat.vector(rng, n, nonzero=False) for _ in range(m)]
         if all(any(row) for row in A) and all(any(col) for col in randmat.transpose(A)):
             return A
@@ -32,7 +32,7 @@ def _matrix(rng: random.Random, m: int, n: int) -> list[list[int]]:
 @exercise("matrix-times-vector", answer_type="vector")
 def matrix_times_vector(rng: random.Random) -> Variant:
     n = rng.randint(2, 3)
-    while True:
+    for _ in randmat.attempts("la-04-matrices: matrix-times-vector"):
         A = _matrix(rng, n, n)
         x = randmat.vector(rng, n)
         if not all(x):
@@ -66,7 +66,7 @@ def matrix_times_vector(rng: random.Random) -> Variant:
 
 @exercise("matrix-product", answer_type="matrix")
 def matrix_product(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-04-matrices: matrix-product"):
         A, B = _matrix(rng, 2, 2), _matrix(rng, 2, 2)
         AB, BA = randmat.matmul(A, B), randmat.matmul(B, A)
         if AB != BA and BA != randmat.transpose(AB) and any(t for row in AB for t in row):
@@ -99,7 +99,7 @@ def matrix_product(rng: random.Random) -> Variant:
 @exercise("product-entry", answer_type="integer")
 def product_entry(rng: random.Random) -> Variant:
     m, n = 3, 4
-    while True:
+    for _ in randmat.attempts("la-04-matrices: product-entry"):
         A, B = _matrix(rng, m, n), _matrix(rng, n, m)
         AB = randmat.matmul(A, B)
         i, j = rng.sample(range(m), 2)

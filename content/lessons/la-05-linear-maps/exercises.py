@@ -26,7 +26,7 @@ def _lincomb(coeffs: list[int], terms: list[str], *, dot: bool = False) -> str:
 
 def _nonzero_columns(rng: random.Random, m: int, n: int) -> list[list[int]]:
     """An m×n integer matrix with entries in [-3, 3], no zero column, and (if square) not symmetric."""
-    while True:
+    for _ in randmat.attempts("la-05-linear-maps: _nonzero_columns"):
         A = [randmat.vector(rng, n, nonzero=False) for _ in range(m)]
         if all(any(col) for col in randmat.transpose(A)) and (m != n or A != randmat.transpose(A)):
             return A
@@ -64,7 +64,7 @@ def matrix_from_basis_images(rng: random.Random) -> Variant:
 @exercise("image-from-two-vectors", answer_type="vector")
 def image_from_two_vectors(rng: random.Random) -> Variant:
     m = rng.randint(2, 3)
-    while True:
+    for _ in randmat.attempts("la-05-linear-maps: image-from-two-vectors"):
         V = randmat.unimodular(rng, 2, entries=2)
         v1, v2 = randmat.transpose(V)
         F = [[rng.randint(-3, 3) for _ in range(2)] for _ in range(m)]
@@ -111,7 +111,7 @@ def image_from_two_vectors(rng: random.Random) -> Variant:
 
 @exercise("matrix-from-nonstandard-basis", answer_type="matrix")
 def matrix_from_nonstandard_basis(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-05-linear-maps: matrix-from-nonstandard-basis"):
         V = randmat.unimodular(rng, 2, entries=2)
         A = _nonzero_columns(rng, 2, 2)
         if not all(any(row) for row in A):

@@ -31,7 +31,7 @@ def _plus(coef: int, var: str) -> str:
 def image_area(rng: random.Random) -> Variant:
     # All four entries non-zero: then |ad + bc| != |ad - bc|, so the "plus instead of minus"
     # distractor is always a wrong answer.
-    while True:
+    for _ in randmat.attempts("la-06-transformations: image-area"):
         a, b, c, d = (_nonzero(rng, -4, 4) for _ in range(4))
         det = a * d - b * c
         if det != 0:
@@ -143,7 +143,7 @@ def transformation_matrix(rng: random.Random) -> Variant:
 
 @exercise("image-of-point", answer_type="vector")
 def image_of_point(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-06-transformations: image-of-point"):
         A = [[rng.randint(-3, 3) for _ in range(2)] for _ in range(2)]
         x = [_nonzero(rng, -3, 3) for _ in range(2)]
         y, y_rows = randmat.matvec(A, x), randmat.matvec(randmat.transpose(A), x)
@@ -179,7 +179,7 @@ def image_of_point(rng: random.Random) -> Variant:
 
 @exercise("flips-orientation", answer_type="yesno")
 def flips_orientation(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-06-transformations: flips-orientation"):
         a, b, c, d = (rng.randint(-4, 4) for _ in range(4))
         det = a * d - b * c
         if det != 0:

@@ -39,7 +39,7 @@ def _designed(
     of one another.  Returns (A, R, pivots, kernel basis, image basis) where R holds the non-zero
     rows of the reduced echelon form and the image basis is the pivot columns of A.
     """
-    for _ in range(200):
+    for _ in randmat.attempts("la-07-kernel-image: _designed", limit=200):
         A = randmat.matmul(randmat.unimodular(rng, m, entries=2), randmat.with_rank(rng, m, n, rank=r, entries=4))
         if max(abs(x) for row in A for x in row) <= 9 and all(any(row) for row in A):
             break
@@ -113,7 +113,7 @@ def kernel_basis(rng: random.Random) -> Variant:
 
 @exercise("image-basis", answer_type="basis")
 def image_basis(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-07-kernel-image: image-basis"):
         n = rng.choice([3, 4])
         r = rng.randint(1, 2)
         A, R, pivots, kernel, image = _designed(rng, 3, n, r)

@@ -32,7 +32,7 @@ def _designed(
     ``randmat.with_rank`` gives the matrix; mixing its rows with a unimodular matrix keeps the rank
     and the kernel but makes the rows of a low-rank matrix less obviously multiples of one another.
     """
-    for _ in range(200):
+    for _ in randmat.attempts("la-08-rank-nullity: _designed", limit=200):
         A = randmat.matmul(randmat.unimodular(rng, m, entries=2), randmat.with_rank(rng, m, n, rank=r, entries=4))
         if max(abs(x) for row in A for x in row) <= 9 and all(any(row) for row in A):
             break
@@ -44,7 +44,7 @@ def _designed(
 
 @exercise("nullity-from-matrix", answer_type="integer")
 def nullity_from_matrix(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-08-rank-nullity: nullity-from-matrix"):
         m, n = rng.choice([(2, 4), (3, 4), (3, 5), (2, 5), (4, 5)])
         r = rng.randint(1, m)
         if n - r != r:  # keep "the rank instead of the nullity" a wrong answer

@@ -10,7 +10,7 @@ _WIDTHS = (16, 32, 64, 128, 256, 512, 768, 1024)
 
 
 def _small_square(rng: random.Random, n: int) -> list[list[int]]:
-    while True:
+    for _ in randmat.attempts("la-09-composition: _small_square"):
         M = [[rng.randint(-2, 3) for _ in range(n)] for _ in range(n)]
         if sum(x != 0 for row in M for x in row) >= n + 1:
             return M
@@ -26,7 +26,7 @@ def _signed(c: int, first: bool = False) -> str:
 @exercise("composition-matrix", answer_type="matrix")
 def composition_matrix(rng: random.Random) -> Variant:
     n = rng.choice([2, 2, 3])
-    while True:
+    for _ in randmat.attempts("la-09-composition: composition-matrix"):
         A, B = _small_square(rng, n), _small_square(rng, n)
         BA, AB = randmat.matmul(B, A), randmat.matmul(A, B)
         # The wrong order must be wrong, and not the transpose (which gets its own feedback).
@@ -62,7 +62,7 @@ def composition_matrix(rng: random.Random) -> Variant:
 
 @exercise("stack-rank", answer_type="integer")
 def stack_rank(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-09-composition: stack-rank"):
         widths = [rng.choice(_WIDTHS) for _ in range(4)]
         # A bottleneck strictly inside the stack, so "the smaller end" is a wrong answer.
         if min(widths[1:3]) < min(widths[0], widths[3]):
@@ -102,7 +102,7 @@ def stack_rank(rng: random.Random) -> Variant:
 
 @exercise("composite-apply", answer_type="vector")
 def composite_apply(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-09-composition: composite-apply"):
         A, B = _small_square(rng, 2), _small_square(rng, 2)
         x = randmat.vector(rng, 2, entries=3)
         y = randmat.matvec(B, randmat.matvec(A, x))
@@ -141,7 +141,7 @@ def composite_apply(rng: random.Random) -> Variant:
 
 @exercise("affine-composition", answer_type="expression")
 def affine_composition(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-09-composition: affine-composition"):
         a, c = (rng.choice([-3, -2, 2, 3, 4]) for _ in range(2))
         b, d = (rng.choice([-4, -3, -2, -1, 1, 2, 3, 4, 5]) for _ in range(2))
         # g(f(x)) = c(ax + b) + d and f(g(x)) = a(cx + d) + b differ in the constant term.

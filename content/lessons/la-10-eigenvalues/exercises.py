@@ -35,7 +35,7 @@ def _poly_latex(tr: int, det: int, var: str = "t") -> str:
 
 def _eigenvalues(rng: random.Random, pool: list[int], n: int) -> list[int]:
     """``n`` distinct eigenvalues from ``pool`` spanning at most 5, so the matrix stays small."""
-    while True:
+    for _ in randmat.attempts("la-10-eigenvalues: _eigenvalues"):
         lams = rng.sample(pool, n)
         if max(lams) - min(lams) <= 5:
             return lams
@@ -49,7 +49,7 @@ def _with_eigenvalues(rng: random.Random, lams: list[int], *, entries: int) -> t
     a triangular matrix shows its eigenvalues on the diagonal and would make the exercise moot.
     """
     n = len(lams)
-    for _ in range(500):
+    for _ in randmat.attempts(f"la-10-eigenvalues: _with_eigenvalues {lams}", limit=500):
         P = randmat.unimodular(rng, n, entries=2)
         PD = [[P[i][j] * lams[j] for j in range(n)] for i in range(n)]
         A = [[int(x) for x in row] for row in randmat.matmul(PD, randmat.inverse(P))]
@@ -57,7 +57,7 @@ def _with_eigenvalues(rng: random.Random, lams: list[int], *, entries: int) -> t
         upper = any(A[i][j] for i in range(n) for j in range(i + 1, n))
         if lower and upper and max(abs(x) for row in A for x in row) <= entries:
             return A, P
-    raise RuntimeError(f"no small non-triangular matrix with eigenvalues {lams}")  # not reached for our pools
+    raise AssertionError("unreachable: randmat.attempts raises when exhausted")  # pragma: no cover
 
 
 @exercise("largest-eigenvalue", answer_type="integer")
@@ -136,7 +136,7 @@ def find_eigenvector(rng: random.Random) -> Variant:
 
 @exercise("characteristic-polynomial", answer_type="expression")
 def characteristic_polynomial(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-10-eigenvalues: characteristic-polynomial"):
         A = [[rng.randint(-4, 5) for _ in range(2)] for _ in range(2)]
         tr = A[0][0] + A[1][1]
         det = A[0][0] * A[1][1] - A[0][1] * A[1][0]

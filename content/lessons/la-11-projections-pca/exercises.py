@@ -33,7 +33,7 @@ def _parallel(u: list, v: list) -> bool:
 @exercise("project-onto-line", answer_type="vector")
 def project_onto_line(rng: random.Random) -> Variant:
     n = rng.choice([2, 3])
-    while True:
+    for _ in randmat.attempts("la-11-projections-pca: project-onto-line"):
         a = randmat.vector(rng, n, entries=2)
         x = randmat.vector(rng, n, entries=3)
         aa, ax = _dot(a, a), _dot(a, x)
@@ -76,7 +76,7 @@ def project_onto_line(rng: random.Random) -> Variant:
 @exercise("projection-matrix-line", answer_type="matrix")
 def projection_matrix_line(rng: random.Random) -> Variant:
     n = rng.choice([2, 2, 3])
-    while True:
+    for _ in randmat.attempts("la-11-projections-pca: projection-matrix-line"):
         a = randmat.vector(rng, n, entries=2)
         aa = _dot(a, a)
         if aa >= 2 and sum(t != 0 for t in a) >= 2:
@@ -115,7 +115,7 @@ def projection_matrix_line(rng: random.Random) -> Variant:
 
 @exercise("least-squares-line", answer_type="vector")
 def least_squares_line(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-11-projections-pca: least-squares-line"):
         m = rng.choice([3, 4])
         ts = sorted(rng.sample(range(-2, 4), m))
         ys = [rng.randint(-3, 5) for _ in range(m)]
@@ -207,7 +207,7 @@ def pca_top_projector(rng: random.Random) -> Variant:
 
 @exercise("pca-residual-variance", answer_type="integer")
 def pca_residual_variance(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-11-projections-pca: pca-residual-variance"):
         n = rng.randint(4, 6)
         lams = rng.sample(range(1, 21), n)
         k = rng.randint(1, n - 2)

@@ -120,7 +120,7 @@ def singular_values(rng: random.Random) -> Variant:
 
 @exercise("read-scale-write", answer_type="vector")
 def read_scale_write(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-12-svd-read-write: read-scale-write"):
         V = _scrambled(rng, _R3)
         i, j = rng.sample(range(3), 2)
         v1, v2 = V[i], V[j]  # two orthonormal read directions in R^3
@@ -204,7 +204,7 @@ _EIGEN_PAIRS = [((1, 1), (1, -1), 2), ((1, -1), (1, 1), 2), ((1, 2), (-2, 1), 5)
 
 @exercise("symmetric-inverse", answer_type="matrix")
 def symmetric_inverse(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-12-svd-read-write: symmetric-inverse"):
         w1, w2, den = rng.choice(_EIGEN_PAIRS)
         l2 = rng.choice([k for k in range(-4, 6) if k != 0])
         l1 = l2 + den * rng.choice([1, 2] if den == 2 else [1])

@@ -10,7 +10,7 @@ import math
 import random
 from fractions import Fraction
 
-from linlab.course import answers
+from linlab.course import answers, randmat
 from linlab.course.exercises import Variant, exercise
 from linlab.course.latex import number_latex, vector_latex, vector_text
 
@@ -64,7 +64,7 @@ def _draw_centred(rng: random.Random) -> tuple[list[int], int]:
 
 @exercise("centre-vector", answer_type="vector")
 def centre_vector(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-13-layernorm: centre-vector"):
         n = rng.randint(3, 5)
         x = [rng.randint(-4, 8) for _ in range(n)]
         mu = Fraction(sum(x), n)

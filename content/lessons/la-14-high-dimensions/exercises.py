@@ -4,7 +4,7 @@ import math
 import random
 from fractions import Fraction
 
-from linlab.course import answers
+from linlab.course import answers, randmat
 from linlab.course.exercises import Variant, exercise
 from linlab.course.latex import number_latex, number_text, vector_latex
 
@@ -36,7 +36,7 @@ def _signed_sum(terms: list[tuple[int, str]]) -> str:
 
 @exercise("covering-bound", answer_type="number")
 def covering_bound(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-14-high-dimensions: covering-bound"):
         d, eps = rng.choice(_WIDTHS), rng.choice(_EPSILONS)
         e = d * eps * eps / 2
         if 1 <= e <= 40:
@@ -77,7 +77,7 @@ def covering_bound(rng: random.Random) -> Variant:
 
 @exercise("welch-bound", answer_type="integer")
 def welch_bound(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-14-high-dimensions: welch-bound"):
         q = rng.randint(2, 12)
         d = rng.randint(3, min(60, q * q - 1))
         exact = Fraction(d * (q * q - 1), q * q - d)  # d(1 - eps^2)/(1 - d eps^2) with eps = 1/q
@@ -158,7 +158,7 @@ def code_size(rng: random.Random) -> Variant:
 
 def _sign_vectors(rng: random.Random, count: int, d: int) -> list[list[int]]:
     """``count`` random ±1 vectors of length d, no two equal or opposite, not all pairwise orthogonal."""
-    while True:
+    for _ in randmat.attempts("la-14-high-dimensions: _sign_vectors"):
         vs = [[rng.choice([1, -1]) for _ in range(d)] for _ in range(count)]
         dots = [abs(sum(a * b for a, b in zip(vs[i], vs[j]))) for i in range(count) for j in range(i + 1, count)]
         if max(dots) not in (0, d):
@@ -167,7 +167,7 @@ def _sign_vectors(rng: random.Random, count: int, d: int) -> list[list[int]]:
 
 @exercise("max-cosine", answer_type="number")
 def max_cosine(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-14-high-dimensions: max-cosine"):
         count, d = rng.choice([(3, 4), (3, 6), (4, 6), (3, 8), (4, 8)])
         vs = _sign_vectors(rng, count, d)
         pairs = [(i, j) for i in range(count) for j in range(i + 1, count)]
@@ -211,7 +211,7 @@ def max_cosine(rng: random.Random) -> Variant:
 
 @exercise("superposition-readout", answer_type="number")
 def superposition_readout(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-14-high-dimensions: superposition-readout"):
         d = rng.choice([4, 8])
         vs = _sign_vectors(rng, 3, d)
         G = [[Fraction(sum(a * b for a, b in zip(u, v)), d) for v in vs] for u in vs]  # Gram matrix of w_i = x_i/sqrt(d)

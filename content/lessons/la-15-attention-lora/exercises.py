@@ -13,7 +13,7 @@ from linlab.course.latex import matrix_latex, matrix_text
 
 def _random_matrix(rng: random.Random, m: int, n: int, *, entries: int = 2) -> list[list[int]]:
     """An m×n integer matrix of full rank min(m, n) with entries in [-entries, entries]."""
-    while True:
+    for _ in randmat.attempts("la-15-attention-lora: _random_matrix"):
         A = [[rng.randint(-entries, entries) for _ in range(n)] for _ in range(m)]
         if randmat.rank(A) == min(m, n):
             return A
@@ -21,7 +21,7 @@ def _random_matrix(rng: random.Random, m: int, n: int, *, entries: int = 2) -> l
 
 @exercise("scores-rank", answer_type="integer")
 def scores_rank(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-15-attention-lora: scores-rank"):
         n, d_model = rng.choice([(3, 3), (4, 3), (4, 4), (5, 3), (5, 4)])
         d_head = rng.choice([1, 2])
         if d_head == 2 and rng.random() < 0.3:  # tokens that span a line: the bound d_head is not reached
@@ -89,7 +89,7 @@ def scores_rank(rng: random.Random) -> Variant:
 @exercise("qk-circuit", answer_type="matrix")
 def qk_circuit(rng: random.Random) -> Variant:
     d_head = rng.choice([1, 2])
-    while True:
+    for _ in randmat.attempts("la-15-attention-lora: qk-circuit"):
         WQ = _random_matrix(rng, 3, d_head)
         WK = _random_matrix(rng, 3, d_head)
         WQK = randmat.matmul(WQ, randmat.transpose(WK))
@@ -119,7 +119,7 @@ def qk_circuit(rng: random.Random) -> Variant:
 
 @exercise("lora-kernel", answer_type="integer")
 def lora_kernel(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-15-attention-lora: lora-kernel"):
         d_in, d_out, r = rng.choice([4, 5, 6]), rng.choice([3, 4]), rng.choice([1, 2])
         rank_a = r if r == 1 or rng.random() < 0.7 else 1  # sometimes A itself is rank-deficient
         B = randmat.with_rank(rng, d_out, r, rank=r, entries=3)
@@ -208,7 +208,7 @@ def lora_parameters(rng: random.Random) -> Variant:
 
 @exercise("conv-patch-kernel", answer_type="integer")
 def conv_patch_kernel(rng: random.Random) -> Variant:
-    while True:
+    for _ in randmat.attempts("la-15-attention-lora: conv-patch-kernel"):
         c_in, k, c_out = rng.choice([1, 3, 8, 16]), rng.choice([3, 5, 7]), rng.choice([8, 16, 32, 64])
         patch = c_in * k * k
         if patch > c_out:

@@ -105,6 +105,11 @@ class Result:
             raise DTypeError(f"feedback must be a str, got {type(self.feedback).__name__}")
 
 
+# Results are immutable, so every right answer can share one per language and kind
+_CORRECT = {(lang, tolerance): Result(True, 1.0, message("correct_tolerance" if tolerance else "correct", lang))
+            for lang in LANGS for tolerance in (False, True)}
+
+
 class _Verdict:
     """What a grader found: right or not, partial score, built-in feedback, and the type's generic message."""
 
@@ -185,11 +190,11 @@ def _key_scalar(x: object, name: str) -> tuple[Scalar, str]:
         raise DTypeError(f"{name} must be a number, got the bool {x!r}")
     if isinstance(x, numbers.Integral):
         f = Fraction(int(x))
-        return Scalar(f, float(f), False), str(f)
+        return _interned(Scalar(f, float(f), False), str(f)), str(f)
     if isinstance(x, Fraction):
         if abs(x) > 1e30:
             raise ParseError(f"{name} is too large for an answer: {x}")
-        return Scalar(x, float(x), False), str(x)
+        return _interned(Scalar(x, float(x), False), str(x)), str(x)
     if isinstance(x, numbers.Real):
         v = float(x)
         if not math.isfinite(v):
@@ -206,6 +211,16 @@ def _key_scalar(x: object, name: str) -> tuple[Scalar, str]:
             raise ParseError(f"{name} = {x!r} is not a number: {err}") from None
         return s, " ".join(x.split())
     raise DTypeError(f"{name} must be an int, a Fraction, a float or exact text, got {type(x).__name__} {x!r}")
+
+
+def _interned(s: Scalar, text: str) -> Scalar:
+    """The parser's shared Scalar for the entry ``text`` if it has the value of ``s``, else ``s``.
+
+    A key built from ints and Fractions then holds the very objects the parser returns for the same
+    typed entries, and comparing them (``==`` on lists) stops at identity instead of ``Fraction.__eq__``.
+    """
+    shared = parse._fast_entry(text)
+    return shared if shared is not None and shared == s else s
 
 
 def _equal(got: Scalar, want: Scalar, rtol: float, atol: float) -> bool:
@@ -329,14 +344,14 @@ class Answer(ABC):
             return Result(False, 0.0, messages.get(lang, str(err)))
         v = self._grade(value)
         if v.correct:
-            return Result(True, 1.0, message("correct_tolerance" if v.tolerance else "correct", lang))
+            return _CORRECT[lang, bool(v.tolerance)]
         if v.builtin is not None:
             return Result(False, v.score, v.builtin[lang])
         for key_value, texts in self._hint_list:
             if self._same(value, key_value):
                 return Result(False, v.score, texts[lang])
         generic = v.generic() if callable(v.generic) else v.generic
-        return Result(False, v.score, (generic or _texts("wrong"))[lang])
+        return Result(False, v.score, generic[lang] if generic else message("wrong", lang))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(expected={self.expected!r})"
@@ -530,48 +545,138 @@ class Vector(Answer):
         _check_tolerance(rtol, atol)
         self.rtol, self.atol = float(rtol), float(atol)
         self.values, self._entry_texts = _key_vector(values, "values")
+        self._exact = _Exact(self.values)
         super().__init__(hints=hints)
 
     @property
     def expected(self) -> str:
         return "[" + ", ".join(self._entry_texts) + "]"
 
-    def _read(self, text: str) -> tuple[list[Scalar], bool]:
-        return parse.parse_vector(text), bool(_DECIMAL_COMMA.search(text))
+    def _read(self, text: str) -> tuple[list[Scalar], str]:
+        return parse.parse_vector(text), text
 
-    def _grade(self, value: tuple[list[Scalar], bool]) -> _Verdict:
-        got, comma = value
+    def _grade(self, value: tuple[list[Scalar], str]) -> _Verdict:
+        got, text = value
         n = len(self.values)
         if len(got) != n:
-            texts = _texts("vector_length", n=n, k=len(got))
-            if comma:
-                note = _texts("comma_note")
-                texts = {lang: texts[lang] + note[lang] for lang in LANGS}
-            return _Verdict(False, builtin=texts)
-        if all(_equal(g, w, self.rtol, self.atol) for g, w in zip(got, self.values)):
-            return _Verdict(True, tolerance=any(g.decimal for g in got))
+            return _Verdict(False, builtin=_length_texts(n, len(got), text))
+        if _all_equal(got, self.values, self._exact, self.rtol, self.atol):
+            return _Verdict(True, tolerance=any([g.decimal for g in got]))
         # a multiple of the answer gets its own message, unless a hint matches (so decide it only then)
-        return _Verdict(False, generic=lambda: _texts("parallel") if _parallel(got, self.values, self.rtol, self.atol)
+        return _Verdict(False, generic=lambda: _texts("parallel") if _parallel_to_key(got, self.values, self._exact,
+                                                                                      self.rtol, self.atol)
                         else None)
 
-    def _same(self, value: tuple[list[Scalar], bool], other: tuple[list[Scalar], bool]) -> bool:
+    def _same(self, value: tuple[list[Scalar], str], other: tuple[list[Scalar], str]) -> bool:
         a, b = value[0], other[0]
         return len(a) == len(b) and all(_equal(x, y, self.rtol, self.atol) for x, y in zip(a, b))
 
 
+def _length_texts(n: int, k: int, text: str) -> Texts:
+    """"Expected n entries, got k", with a note on the decimal comma if the text has a comma between digits."""
+    texts = _texts("vector_length", n=n, k=k)
+    if _DECIMAL_COMMA.search(text):
+        note = _texts("comma_note")
+        texts = {lang: texts[lang] + note[lang] for lang in LANGS}
+    return texts
+
+
+class _Exact:
+    """What :func:`_all_equal` needs to know of a key's entries, computed once with the key."""
+
+    __slots__ = ("values", "plain", "ratios", "first")
+
+    def __init__(self, values: list[Scalar]) -> None:
+        exact = [s.exact for s in values]
+        #: the exact values, or None if one of them is irrational
+        self.values: list[Fraction] | None = None if any(x is None for x in exact) else exact  # type: ignore[assignment]
+        #: every entry exact and none a decimal: then _equal compares exactly with an exact non-decimal entry
+        self.plain = self.values is not None and not any(s.decimal for s in values)
+        #: for plain entries, (numerator, denominator) of each, and the index of the first non-zero one (or None)
+        self.ratios = [x.as_integer_ratio() for x in self.values] if self.plain else None  # type: ignore[union-attr]
+        self.first = next((i for i, (n, _) in enumerate(self.ratios) if n), None) if self.ratios else None
+
+
+def _all_equal(got: list[Scalar], want: list[Scalar], key: _Exact, rtol: float, atol: float) -> bool:
+    """``all(_equal(g, w) for g, w in zip(got, want))`` for lists of one length; ``key`` is ``_Exact(want)``."""
+    if key.values is not None:
+        got_exact = [g.exact for g in got]
+        if got_exact == key.values:
+            return True  # every entry exactly equal: _equal holds whatever the decimal flags
+        if key.plain:
+            for g in got:
+                if g.exact is None or g.decimal:
+                    break
+            else:
+                return False  # exact against exact, no decimals: _equal is exact equality, and one pair differs
+    for g, w in zip(got, want):
+        if not _equal(g, w, rtol, atol):
+            return False
+    return True
+
+
 def _is_zero(v: list[Scalar], atol: float) -> bool:
-    return all((s.exact == 0) if s.exact is not None and not s.decimal else abs(s.approx) <= atol for s in v)
+    """Whether every entry is 0 (exactly for exact entries, else within ``atol``)."""
+    for s in v:
+        x = s.exact
+        if x is not None and not s.decimal:
+            if x:
+                return False
+        elif abs(s.approx) > atol:
+            return False
+    return True
+
+
+def _is_plain(v: list[Scalar]) -> bool:
+    """Whether every entry is exact and none was typed as a decimal."""
+    for s in v:
+        if s.exact is None or s.decimal:
+            return False
+    return True
+
+
+def _parallel_to_key(got: list[Scalar], want: list[Scalar], key: _Exact, rtol: float, atol: float) -> bool:
+    """``_parallel(got, want, rtol, atol)`` for a key's ``want``, with ``key = _Exact(want)`` computed once."""
+    if key.ratios is None:
+        return _parallel(got, want, rtol, atol)
+    gr = []
+    for s in got:
+        x = s.exact
+        if x is None or s.decimal:
+            return _parallel(got, want, rtol, atol)
+        gr.append(x.as_integer_ratio())
+    i = key.first
+    if i is None or not any([a for a, _ in gr]):
+        return False  # the key or the answer is exactly zero
+    # the integer test of _parallel, with the key's side precomputed
+    (a_i, b_i), (c_i, d_i) = gr[i], key.ratios[i]
+    if a_i == 0:
+        return False
+    left, right = c_i * b_i, a_i * d_i
+    for (a, b), (c, d) in zip(gr, key.ratios):
+        if a * d * left != c * b * right:
+            return False
+    return True
 
 
 def _parallel(got: list[Scalar], want: list[Scalar], rtol: float, atol: float) -> bool:
     """Whether ``got`` is a non-zero multiple of ``want`` (exactly for exact entries, else within tolerance)."""
     if _is_zero(got, atol) or _is_zero(want, atol):
         return False
-    exact = all(s.exact is not None and not s.decimal for s in got + want)
-    if exact:  # got = c·want with c = g_i / w_i  ⇔  g_j·w_i = g_i·w_j for every j (cross-multiplied, no division)
-        i = next(k for k, w in enumerate(want) if w.exact != 0)
-        gi, wi = got[i].exact, want[i].exact
-        return gi != 0 and all(g.exact * wi == gi * w.exact for g, w in zip(got, want))  # type: ignore[operator]
+    if _is_plain(got) and _is_plain(want):
+        # got = c·want with c = g_i / w_i  ⇔  g_j·w_i = g_i·w_j for every j; in integers, with g = a/b and
+        # w = c/d (b, d > 0):  a_j·d_j·(c_i·b_i) = c_j·b_j·(a_i·d_i)
+        gr = [s.exact.as_integer_ratio() for s in got]  # type: ignore[union-attr]
+        wr = [s.exact.as_integer_ratio() for s in want]  # type: ignore[union-attr]
+        i = next(k for k, (c, _) in enumerate(wr) if c != 0)
+        (a_i, b_i), (c_i, d_i) = gr[i], wr[i]
+        if a_i == 0:
+            return False
+        left, right = c_i * b_i, a_i * d_i
+        for (a, b), (c, d) in zip(gr, wr):
+            if a * d * left != c * b * right:
+                return False
+        return True
     tol = rtol if any(s.decimal for s in got + want) else _EXACT_RTOL
     g = [s.approx for s in got]
     w = [s.approx for s in want]
@@ -601,6 +706,11 @@ class Matrix(Answer):
         _check_tolerance(rtol, atol)
         self.rtol, self.atol = float(rtol), float(atol)
         self.rows, self._entry_texts = _key_rows(rows, "rows")
+        self._shape = (len(self.rows), len(self.rows[0]))
+        # the entries row by row, and those of the transpose (shape (n, m)) row by row
+        self._flat = [x for row in self.rows for x in row]
+        self._flat_t = [x for col in zip(*self.rows) for x in col]
+        self._exact, self._exact_t = _Exact(self._flat), _Exact(self._flat_t)
         super().__init__(hints=hints)
 
     @property
@@ -619,20 +729,23 @@ class Matrix(Answer):
         return all(_equal(x, y, self.rtol, self.atol) for ra, rb in zip(a, b) for x, y in zip(ra, rb))
 
     def _grade(self, got: list[list[Scalar]]) -> _Verdict:
-        m, n = self.shape
+        m, n = self._shape
         p, q = len(got), len(got[0])
-        transposed = [list(col) for col in zip(*got)]
+        flat = [x for row in got for x in row]
+        rtol, atol = self.rtol, self.atol
+        # got's transpose equals the key  ⇔  got equals the key's transpose: the same pairs of entries, and
+        # with equal shapes, equal entries row by row
         if (p, q) != (m, n):
-            if (p, q) == (n, m) and self._equal_rows(transposed, self.rows):
+            if (p, q) == (n, m) and _all_equal(flat, self._flat_t, self._exact_t, rtol, atol):
                 return _Verdict(False, builtin=_texts("transpose"))
             texts = _texts("matrix_shape", m=m, n=n, p=p, q=q)
             if p == 1 and m > 1:
                 note = _texts("rows_note")
                 texts = {lang: texts[lang] + note[lang] for lang in LANGS}
             return _Verdict(False, builtin=texts)
-        if self._equal_rows(got, self.rows):
-            return _Verdict(True, tolerance=any(s.decimal for row in got for s in row))
-        if m == n and self._equal_rows(transposed, self.rows):
+        if _all_equal(flat, self._flat, self._exact, rtol, atol):
+            return _Verdict(True, tolerance=any([s.decimal for s in flat]))
+        if m == n and _all_equal(flat, self._flat_t, self._exact_t, rtol, atol):
             return _Verdict(False, builtin=_texts("transpose"))
         return _Verdict(False)
 
@@ -659,31 +772,28 @@ class ScaledVector(Answer):
         self.values, self._entry_texts = _key_vector(values, "values")
         if _is_zero(self.values, 0.0):
             raise ParseError("values must not be the zero vector: it has no direction")
+        self._exact = _Exact(self.values)
         super().__init__(hints=hints)
 
     @property
     def expected(self) -> str:
         return "[" + ", ".join(self._entry_texts) + "]"
 
-    def _read(self, text: str) -> tuple[list[Scalar], bool]:
-        return parse.parse_vector(text), bool(_DECIMAL_COMMA.search(text))
+    def _read(self, text: str) -> tuple[list[Scalar], str]:
+        return parse.parse_vector(text), text
 
-    def _grade(self, value: tuple[list[Scalar], bool]) -> _Verdict:
-        got, comma = value
+    def _grade(self, value: tuple[list[Scalar], str]) -> _Verdict:
+        got, text = value
         n = len(self.values)
         if len(got) != n:
-            texts = _texts("vector_length", n=n, k=len(got))
-            if comma:
-                note = _texts("comma_note")
-                texts = {lang: texts[lang] + note[lang] for lang in LANGS}
-            return _Verdict(False, builtin=texts)
+            return _Verdict(False, builtin=_length_texts(n, len(got), text))
         if _is_zero(got, self.atol):
             return _Verdict(False, builtin=_texts("scaled_zero"))
-        if _parallel(got, self.values, self.rtol, self.atol):
+        if _parallel_to_key(got, self.values, self._exact, self.rtol, self.atol):
             return _Verdict(True, tolerance=any(s.decimal for s in got))
         return _Verdict(False, generic=_texts("scaled_direction"))
 
-    def _same(self, value: tuple[list[Scalar], bool], other: tuple[list[Scalar], bool]) -> bool:
+    def _same(self, value: tuple[list[Scalar], str], other: tuple[list[Scalar], str]) -> bool:
         a, b = value[0], other[0]
         return len(a) == len(b) and (_parallel(a, b, self.rtol, self.atol)
                                      or (_is_zero(a, self.atol) and _is_zero(b, self.atol)))
@@ -711,8 +821,49 @@ def _exact_rows(rows: Sequence[Sequence[object]], name: str) -> list[list[Fracti
     return out
 
 
+def _scaled(values: Iterable[Fraction]) -> tuple[list[int], int]:
+    """``(m·values, m)`` with ``m`` the least common multiple of the denominators: the values in integers."""
+    ratios = [x.as_integer_ratio() for x in values]
+    m = math.lcm(*[d for _, d in ratios]) if ratios else 1
+    return [n * (m // d) for n, d in ratios], m
+
+
+def _integer_vector(values: Iterable[Fraction]) -> list[int]:
+    """A positive multiple of ``values`` in integers (same span, same direction)."""
+    return _scaled(values)[0]
+
+
+def _integer_rank(rows: list[list[int]]) -> int:
+    """The exact rank of integer rows, by fraction-free elimination (rows are replaced, not modified)."""
+    rows = [r for r in rows if any(r)]
+    rank = 0
+    n = len(rows[0]) if rows else 0
+    for col in range(n):
+        if rank == len(rows):
+            break
+        pivot = next((i for i in range(rank, len(rows)) if rows[i][col]), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        top = rows[rank]
+        a = top[col]
+        for i in range(rank + 1, len(rows)):
+            b = rows[i][col]
+            if b:  # a·row - b·top: an invertible row operation (a != 0) that clears this column
+                r = [a * x - b * y for x, y in zip(rows[i], top)]
+                g = math.gcd(*r)
+                rows[i] = [x // g for x in r] if g > 1 else r
+        rank += 1
+    return rank
+
+
 class _Span:
-    """An exact subspace of Q^n given by an independent list of vectors: membership by reduction."""
+    """An exact subspace of Q^n given by an independent list of vectors.
+
+    Membership is tested in integers: ``v`` lies in the span of the rows of ``B`` exactly when it is
+    orthogonal to every vector of ``ker B`` (the row space is the orthogonal complement of the kernel),
+    and a vector may be scaled to integers first.
+    """
 
     def __init__(self, vectors: list[list[Fraction]], n: int) -> None:
         from linlab.algebra import exact
@@ -722,17 +873,22 @@ class _Span:
         if vectors:
             R, pivots = exact.rref(vectors)
             self.rows = [(p, R[i]) for i, p in enumerate(pivots)]
+            normals = exact.kernel_basis(vectors) if self.dim < n else []
         else:
             self.rows = []
+            normals = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
+        self._normals = [_integer_vector(z) for z in normals]  # (n - dim, n), a basis of the complement
         self._floats: Any = None
 
     def contains(self, v: list[Fraction]) -> bool:
-        w = list(v)
-        for p, row in self.rows:
-            c = w[p]
-            if c:
-                w = [a - c * b for a, b in zip(w, row)]
-        return not any(w)
+        return self.contains_integers(_integer_vector(v))
+
+    def contains_integers(self, v: list[int]) -> bool:
+        """Whether the integer vector ``v`` lies in the subspace."""
+        for z in self._normals:
+            if sum([a * b for a, b in zip(z, v)]):
+                return False
+        return True
 
     def contains_float(self, v: list[float], tol: float) -> bool:
         import numpy as np
@@ -749,9 +905,7 @@ class _Span:
 
 
 def _rank_exact(vectors: list[list[Fraction]]) -> int:
-    from linlab.algebra import exact
-
-    return exact.rank(vectors) if vectors else 0
+    return _integer_rank([_integer_vector(v) for v in vectors]) if vectors else 0
 
 
 def _rank_float(vectors: list[list[float]], tol: float) -> int:
@@ -815,6 +969,7 @@ class Basis(Answer):
                 raise ShapeError(f"witness must be a non-empty matrix with {ambient} columns, got {witness!r}")
             witness = W
         self.witness = witness
+        self._witness_scaled = [_scaled(row) for row in witness] if witness is not None else []
         if not isinstance(witness_name, str) or not witness_name:
             raise ParseError(f"witness_name must be a non-empty str, got {witness_name!r}")
         self.witness_name = witness_name
@@ -849,9 +1004,11 @@ class Basis(Answer):
         if self._image and self.witness is not None:
             return _texts("basis_not_in_image", v=vt, name=self.name, W=self.witness_name)
         if self.witness is not None:
-            if all(s.exact is not None and not s.decimal for s in v):
-                Wv = [sum((a * s.exact for a, s in zip(row, v)), Fraction(0)) for row in self.witness]  # type: ignore[misc]
-                wt = "(" + ", ".join(str(x) for x in Wv) + ")"
+            if _is_plain(v):
+                # W·v in integers: with v = x / m and a row of W = w / d, its entry is (w·x) / (d·m)
+                x, m = _scaled([s.exact for s in v])  # type: ignore[misc]
+                Wv = [Fraction(sum([a * b for a, b in zip(w, x)]), d * m) for w, d in self._witness_scaled]
+                wt = "(" + ", ".join(str(y) for y in Wv) + ")"
             else:
                 Wv_f = [sum(float(a) * s.approx for a, s in zip(row, v)) for row in self.witness]
                 wt = "(" + ", ".join(f"{x:.6g}" for x in Wv_f) + ")"
@@ -869,16 +1026,18 @@ class Basis(Answer):
             if len(got) == self.ambient:
                 return _Verdict(False, builtin=_texts("basis_columns"))
             return _Verdict(False, builtin=_texts("basis_ambient", k=k, n=self.ambient))
-        exact = all(s.exact is not None and not s.decimal for v in got for s in v)
-        if any(_is_zero(v, self.atol) for v in got):
+        exact = all([_is_plain(v) for v in got])
+        if any([_is_zero(v, self.atol) for v in got]):
             return _Verdict(False, builtin=_texts("basis_zero_vector"))
-        for v in got:
-            inside = (self._span.contains([s.exact for s in v]) if exact  # type: ignore[misc]
+        # exact vectors in integers (each a positive multiple: the same span, the same rank)
+        ints = [_integer_vector([s.exact for s in v]) for v in got] if exact else []  # type: ignore[misc]
+        for i, v in enumerate(got):
+            inside = (self._span.contains_integers(ints[i]) if exact
                       else self._span.contains_float([s.approx for s in v], self._tol(v)))
             if not inside:
                 return _Verdict(False, builtin=self._not_in(v))
         if exact:
-            r = _rank_exact([[s.exact for s in v] for v in got])  # type: ignore[misc]
+            r = _integer_rank(ints)
         else:
             r = _rank_float([[s.approx for s in v] for v in got], self._tol([s for v in got for s in v]))
         if r < len(got):

@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from linlab.errors import ParseError
@@ -292,16 +293,40 @@ def message(key: str, lang: str, **fields: Any) -> str:
     """Format the message ``key`` in ``lang``.
 
     Integer fields get Russian plural companions: ``n`` also provides ``n_chars_ru`` and
-    ``n_entries_ru``; a field ``name`` also provides ``Name`` (capitalised).
+    ``n_entries_ru``; a field ``name`` also provides ``Name`` (capitalised).  (Only the companions the
+    template uses are computed.)
     """
     template = MESSAGES[key][check_lang(lang)]
     if not fields:
         return template
     extra: dict[str, Any] = {}
-    for field, value in fields.items():
-        if isinstance(value, int) and not isinstance(value, bool):
-            for noun, forms in _RU_FORMS.items():
-                extra[f"{field}_{noun}_ru"] = plural(value, forms)
-        if field == "name" and isinstance(value, str):
-            extra["Name"] = capitalize(value)
+    for name, field, forms in _companions(template):
+        value = fields.get(field)
+        if forms is None:
+            if isinstance(value, str):
+                extra[name] = capitalize(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            extra[name] = plural(value, forms)
     return template.format(**fields, **extra)
+
+
+_COMPANIONS: dict[str, tuple[tuple[str, str, tuple[str, str, str] | None], ...]] = {}
+
+
+def _companions(template: str) -> tuple[tuple[str, str, tuple[str, str, str] | None], ...]:
+    """The computed fields ``template`` uses: ``(name, source field, plural forms or None for Name)``."""
+    found = _COMPANIONS.get(template)
+    if found is None:
+        out = []
+        for _, name, _, _ in string.Formatter().parse(template):
+            if not name:
+                continue
+            if name == "Name":
+                out.append((name, "name", None))
+                continue
+            for noun, forms in _RU_FORMS.items():
+                suffix = f"_{noun}_ru"
+                if name.endswith(suffix) and len(name) > len(suffix):
+                    out.append((name, name[: -len(suffix)], forms))
+        found = _COMPANIONS[template] = tuple(dict.fromkeys(out))
+    return found

@@ -16,6 +16,11 @@ Examples
 >>> U = unimodular(rng, 3)
 >>> abs(det(U)), all(isinstance(x, int) for row in inverse(U) for x in row)
 (1, True)
+
+Every rejection loop here and in the lessons' generators is bounded: it draws through
+:func:`attempts`, which raises :class:`GenerationError` naming the generator once
+:data:`MAX_TRIES` draws have been rejected, so a generator whose conditions cannot be met fails at once
+instead of hanging.
 """
 
 from __future__ import annotations
@@ -23,12 +28,15 @@ from __future__ import annotations
 import math
 import random
 from fractions import Fraction
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from linlab.algebra import exact
-from linlab.errors import DTypeError, ShapeError
+from linlab.errors import DTypeError, LinlabError, ShapeError
 
 __all__ = [
+    "MAX_TRIES",
+    "GenerationError",
+    "attempts",
     "with_rank",
     "unimodular",
     "with_eigenvalues",
@@ -48,6 +56,55 @@ Exact = int | Fraction
 Matrix = list[list[int]]
 
 _TRIES = 500
+
+#: How many rejected draws a generator's rejection loop may make before :func:`attempts` gives up.
+MAX_TRIES = 1000
+
+
+class GenerationError(LinlabError, RuntimeError):
+    """A seeded generator (or one of its helpers) found no acceptable draw within its number of tries."""
+
+
+def attempts(what: str, *, limit: int = MAX_TRIES) -> Iterator[int]:
+    """A bounded rejection loop: ``for _ in attempts("my-exercise"): ...`` instead of ``while True:``.
+
+    Yields ``0, 1, …, limit - 1``; the loop leaves with ``break`` or ``return`` once a draw is
+    acceptable.  Asked for one more, it raises :class:`GenerationError` naming ``what``.  It draws no
+    random numbers itself, so a loop written with it draws exactly what the ``while True`` loop did.
+
+    Parameters
+    ----------
+    what : str
+        The generator or helper, for the error message (e.g. ``"la-01-vector-spaces: _normal"``).
+    limit : int
+        The number of tries, at least 1 (default :data:`MAX_TRIES`).
+
+    Raises
+    ------
+    GenerationError
+        When all ``limit`` tries were used (a ``RuntimeError`` and a ``LinlabError``).
+    ShapeError
+        If ``limit`` is not a positive int.
+
+    Examples
+    --------
+    >>> rng = random.Random(0)
+    >>> for _ in attempts("an odd number"):
+    ...     n = rng.randint(1, 100)
+    ...     if n % 2:
+    ...         break
+    >>> n % 2
+    1
+    >>> for _ in attempts("an impossible draw", limit=3):
+    ...     n = rng.randint(1, 100)
+    Traceback (most recent call last):
+    ...
+    linlab.course.randmat.GenerationError: an impossible draw: no acceptable draw in 3 tries; its conditions may be impossible to meet
+    """
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ShapeError(f"limit must be a positive int, got {limit!r}")
+    yield from range(limit)
+    raise GenerationError(f"{what}: no acceptable draw in {limit} tries; its conditions may be impossible to meet")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -242,10 +299,14 @@ def vector(rng: random.Random, n: int, *, entries: int = 3, nonzero: bool = True
     """A random integer vector of length ``n`` with entries in ``[-entries, entries]`` (not all zero if ``nonzero``)."""
     _check_rng(rng)
     _check_dims(n=n)
-    while True:
+    if isinstance(entries, bool) or not isinstance(entries, int) or entries < (1 if nonzero else 0):
+        raise ShapeError(f"entries must be an int >= {1 if nonzero else 0}"
+                         f"{' for a non-zero vector' if nonzero else ''}, got {entries!r}")
+    for _ in attempts("randmat.vector"):
         v = [rng.randint(-entries, entries) for _ in range(n)]
         if not nonzero or any(v):
             return v
+    raise AssertionError("unreachable: attempts() raises when exhausted")  # pragma: no cover
 
 
 def unimodular(rng: random.Random, n: int, *, entries: int = 3) -> Matrix:
