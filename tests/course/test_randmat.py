@@ -177,3 +177,67 @@ def test_lesson_generators_have_no_unbounded_loops(path):
             if node.iter.func.id == "range" and isinstance(node.target, ast.Name) and node.target.id == "_":
                 body_breaks = any(isinstance(n, (ast.Break, ast.Return)) for n in ast.walk(node))
                 assert not body_breaks, f"{path.parent.name} line {node.lineno}: a retry loop over range(); use randmat.attempts"
+
+
+# --------------------------------------------------------------------------------------------- vector helpers
+
+exact_entries = st.one_of(small, st.fractions(min_value=-3, max_value=3, max_denominator=4))
+
+
+@given(st.integers(1, 6).flatmap(lambda n: st.tuples(st.lists(exact_entries, min_size=n, max_size=n),
+                                                     st.lists(exact_entries, min_size=n, max_size=n))))
+def test_dot_and_parallel_agree_with_sympy(uv):
+    u, v = uv
+    d = randmat.dot(u, v)
+    assert d == (sympy.Matrix([u]) * sympy.Matrix(v))[0]
+    assert type(d) is int or Fraction(d).denominator != 1
+    assert randmat.parallel(u, v) == (sympy.Matrix([u, v]).rank() <= 1) == randmat.parallel(v, u)
+    c = Fraction(-3, 2)
+    assert randmat.parallel(u, [c * x for x in u])
+
+
+def test_dot_of_integer_vectors_is_an_int():
+    assert randmat.dot([1, 2, 3], [4, 5, 6]) == 32 and type(randmat.dot([1, 2], [3, 4])) is int
+
+
+@given(st.integers(1, 5), st.integers(1, 6), st.data())
+def test_free_variable_basis_is_sympys_nullspace(m, n, data):
+    A = data.draw(st.lists(st.lists(small, min_size=n, max_size=n), min_size=m, max_size=m))
+    R, pivots = randmat.rref(A)
+    B = randmat.free_variable_basis(R, pivots)
+    assert B == [list(v) for v in sympy.Matrix(A).nullspace()]  # free variable 1, the others 0
+    if pivots:
+        assert B == randmat.free_variable_basis(R[: len(pivots)], pivots)  # zero rows make no difference
+    for v in B:
+        assert randmat.matvec(A, v) == [0] * m
+
+
+def test_free_variable_basis_refuses_bad_pivots():
+    R, pivots = randmat.rref([[1, 2, 3], [0, 0, 1]])
+    assert pivots == [0, 2] and randmat.free_variable_basis(R, pivots) == [[-2, 1, 0]]
+    for bad in ([2, 0], [0, 3], [0, 0], [0, 1, 2], "02", [True]):
+        with pytest.raises(ShapeError, match="pivots must be an increasing list of at most 2 column indices"):
+            randmat.free_variable_basis(R, bad)  # type: ignore[arg-type]
+
+
+@given(st.lists(st.lists(exact_entries, min_size=3, max_size=3), min_size=1, max_size=3))
+def test_as_exact_keeps_values_and_makes_integral_entries_ints(A):
+    rows = randmat.as_exact_rows(A)
+    assert rows == A and rows == [randmat.as_exact(row) for row in A]
+    for row in rows:
+        for x in row:
+            assert (type(x) is int) == (Fraction(x).denominator == 1)
+    assert randmat.as_exact([]) == []
+
+
+def test_vector_helpers_name_bad_arguments():
+    with pytest.raises(ShapeError, match="u and v must have the same length, got 2 and 3"):
+        randmat.dot([1, 2], [1, 2, 3])
+    with pytest.raises(ShapeError, match="u must be a non-empty list of numbers"):
+        randmat.parallel([], [])
+    with pytest.raises(DTypeError, match=r"v\[1\] must be an int or a Fraction, got float 0.5"):
+        randmat.parallel([1, 2], [1, 0.5])  # type: ignore[list-item]
+    with pytest.raises(DTypeError, match=r"v\[0\] must be an int or a Fraction, got bool"):
+        randmat.as_exact([True])
+    with pytest.raises(DTypeError, match=r"A\[0\]\[0\] must be an int or a Fraction, got float"):
+        randmat.as_exact_rows([[1.0]])  # type: ignore[list-item]

@@ -7,11 +7,6 @@ from linlab.course.exercises import Variant, exercise
 from linlab.course.latex import vector_text
 
 
-def _vec(v: list[int]) -> str:
-    """A vector as a tuple, ``(1, -2, 0)``: the same in LaTeX and in what a learner types."""
-    return vector_text(v)
-
-
 def _equation(a: list[int], rhs: int = 0) -> str:
     """LaTeX for ``a_1 x_1 + … + a_n x_n = rhs`` with signs folded in and zero terms dropped."""
     out = ""
@@ -37,10 +32,6 @@ def _substituted(a: list[int], values: list[str]) -> str:
     return out
 
 
-def _dot(a: list[int], x: list[int]) -> int:
-    return sum(p * q for p, q in zip(a, x))
-
-
 def _normal(rng: random.Random, n: int) -> list[int]:
     """An integer vector with a_1 = ±1 and at least two non-zero entries."""
     for _ in randmat.attempts("la-01-vector-spaces: _normal"):
@@ -55,7 +46,7 @@ def complete_the_vector(rng: random.Random) -> Variant:
     for _ in randmat.attempts("la-01-vector-spaces: complete-the-vector"):
         a = _normal(rng, n)
         rest = [rng.randint(-3, 3) for _ in range(n - 1)]
-        s = _dot(a[1:], rest)
+        s = randmat.dot(a[1:], rest)
         t = -s * a[0]  # a_1 t + s = 0 with a_1 = ±1
         if t != 0 and any(rest):
             break
@@ -77,9 +68,9 @@ def complete_the_vector(rng: random.Random) -> Variant:
         }}),
         solution={
             "en": f"Substitute into the equation: ${lhs} = 0$, that is ${t_term} {s_term} = 0$, so $t = {t}$. "
-            f"Check: ${_vec(full)}$ gives ${_dot(a, full)}$ on the left-hand side.",
+            f"Check: ${vector_text(full)}$ gives ${randmat.dot(a, full)}$ on the left-hand side.",
             "ru": f"Подставим в уравнение: ${lhs} = 0$, то есть ${t_term} {s_term} = 0$, откуда $t = {t}$. "
-            f"Проверка: для ${_vec(full)}$ левая часть равна ${_dot(a, full)}$.",
+            f"Проверка: для ${vector_text(full)}$ левая часть равна ${randmat.dot(a, full)}$.",
         },
         params={"a": a, "rest": rest},
         distractors={str(-t): "sign"},
@@ -194,18 +185,20 @@ def linear_combination(rng: random.Random) -> Variant:
     combo = f"{alpha}u + {beta}w" if beta > 0 else f"{alpha}u - {-beta}w"
     return Variant(
         prompt={
-            "en": f"Let $u = {_vec(u)}$ and $w = {_vec(w)}$. Compute ${combo}$.",
-            "ru": f"Пусть $u = {_vec(u)}$ и $w = {_vec(w)}$. Вычислите ${combo}$.",
+            "en": f"Let $u = {vector_text(u)}$ and $w = {vector_text(w)}$. Compute ${combo}$.",
+            "ru": f"Пусть $u = {vector_text(u)}$ и $w = {vector_text(w)}$. Вычислите ${combo}$.",
         },
         answer=answers.Vector(result, hints={vector_text(forgot): {
             "en": f"You added $w$ itself; multiply every entry of $w$ by the coefficient {beta} first.",
             "ru": f"Вы прибавили сам вектор $w$; сначала умножьте каждую его координату на коэффициент {beta}.",
         }}),
         solution={
-            "en": f"Componentwise: ${alpha}u = {_vec([alpha * p for p in u])}$ and ${beta}w = {_vec([beta * q for q in w])}$; "
-            f"their sum is ${_vec(result)}$.",
-            "ru": f"Покоординатно: ${alpha}u = {_vec([alpha * p for p in u])}$ и ${beta}w = {_vec([beta * q for q in w])}$; "
-            f"их сумма равна ${_vec(result)}$.",
+            "en": f"Componentwise: ${alpha}u = {vector_text([alpha * p for p in u])}$ and ${beta}w = "
+            f"{vector_text([beta * q for q in w])}$; "
+            f"their sum is ${vector_text(result)}$.",
+            "ru": f"Покоординатно: ${alpha}u = {vector_text([alpha * p for p in u])}$ и ${beta}w = "
+            f"{vector_text([beta * q for q in w])}$; "
+            f"их сумма равна ${vector_text(result)}$.",
         },
         params={"u": u, "w": w, "alpha": alpha, "beta": beta},
         distractors={vector_text(forgot): "coefficient"},
@@ -223,7 +216,7 @@ def which_vector_is_in(rng: random.Random) -> Variant:
         outside: list[list[int]] = []
         for _ in randmat.attempts("la-01-vector-spaces: which-vector-is-in (three vectors outside U)"):
             x = randmat.vector(rng, 3)
-            if _dot(a, x) != 0 and x not in outside:
+            if randmat.dot(a, x) != 0 and x not in outside:
                 outside.append(x)
                 if len(outside) == 3:
                     break
@@ -235,13 +228,13 @@ def which_vector_is_in(rng: random.Random) -> Variant:
     for i, x in enumerate(options):
         if i == correct:
             continue
-        value = _dot(a, x)
+        value = randmat.dot(a, x)
         hints[str(i + 1)] = {
-            "en": f"For ${_vec(x)}$ the left-hand side is ${value}$, not 0, so this vector is not in $U$.",
-            "ru": f"Для ${_vec(x)}$ левая часть равна ${value}$, а не 0, так что этот вектор не лежит в $U$.",
+            "en": f"For ${vector_text(x)}$ the left-hand side is ${value}$, not 0, so this vector is not in $U$.",
+            "ru": f"Для ${vector_text(x)}$ левая часть равна ${value}$, а не 0, так что этот вектор не лежит в $U$.",
         }
     wrong = next(k for k in hints)
-    texts = [f"${_vec(x)}$" for x in options]
+    texts = [f"${vector_text(x)}$" for x in options]
     return Variant(
         prompt={
             "en": f"Which of these vectors lies in $U = \\{{x \\in \\mathbb{{R}}^3 : {_equation(a)}\\}}$?",
@@ -250,10 +243,10 @@ def which_vector_is_in(rng: random.Random) -> Variant:
         answer=answers.Choice({"en": texts, "ru": texts}, correct, hints=hints),
         solution={
             "en": "Substitute each vector into the equation: "
-            + ", ".join(f"${_vec(x)} \\mapsto {_dot(a, x)}$" for x in options)
+            + ", ".join(f"${vector_text(x)} \\mapsto {randmat.dot(a, x)}$" for x in options)
             + f". Only option {correct + 1} gives 0.",
             "ru": "Подставим каждый вектор в уравнение: "
-            + ", ".join(f"${_vec(x)} \\mapsto {_dot(a, x)}$" for x in options)
+            + ", ".join(f"${vector_text(x)} \\mapsto {randmat.dot(a, x)}$" for x in options)
             + f". Нуль получается только для варианта {correct + 1}.",
         },
         params={"a": a, "options": options, "correct": correct},

@@ -4,37 +4,16 @@ import random
 
 from linlab.course import answers, randmat
 from linlab.course.exercises import Variant, exercise
-from linlab.course.latex import matrix_latex, vector_text
-
-
-def _vec(v: list[int]) -> str:
-    """A vector as a tuple, ``(1, -2, 0)``: the same in LaTeX and in what a learner types."""
-    return vector_text(v)
-
-
-def _lincomb(coeffs: list[int], terms: list[str], *, dot: bool = False) -> str:
-    """LaTeX for ``c_1 t_1 + c_2 t_2 + …`` with signs folded in and zero terms dropped: ``2 v_1 - v_2``."""
-    out = ""
-    for c, t in zip(coeffs, terms):
-        if c == 0:
-            continue
-        size = "" if abs(c) == 1 else (f"{abs(c)} \\cdot " if dot else f"{abs(c)} ")
-        sign = ("-" if c < 0 else "") if not out else (" - " if c < 0 else " + ")
-        out += f"{sign}{size}{t}"
-    return out or "0"
+from linlab.course.latex import lincomb_latex, matrix_latex, vector_text
 
 
 def _vectors_text(vectors: list[list[int]]) -> str:
     """``v_1 = (…), v_2 = (…)`` in LaTeX (one formula)."""
-    return ",\\ ".join(f"v_{i + 1} = {_vec(v)}" for i, v in enumerate(vectors))
-
-
-def _parallel(u: list[int], w: list[int]) -> bool:
-    return all(u[i] * w[j] == u[j] * w[i] for i in range(len(u)) for j in range(len(u)))
+    return ",\\ ".join(f"v_{i + 1} = {vector_text(v)}" for i, v in enumerate(vectors))
 
 
 def _no_two_parallel(vectors: list[list[int]]) -> bool:
-    return not any(_parallel(u, w) for i, u in enumerate(vectors) for w in vectors[i + 1:])
+    return not any(randmat.parallel(u, w) for i, u in enumerate(vectors) for w in vectors[i + 1:])
 
 
 @exercise("coordinates-in-basis", answer_type="vector")
@@ -44,16 +23,16 @@ def coordinates_in_basis(rng: random.Random) -> Variant:
         V = randmat.unimodular(rng, n, entries=2)  # columns: the basis; integer inverse
         c = randmat.vector(rng, n)
         x = randmat.matvec(V, c)
-        if max(abs(t) for t in x) <= 12 and not _parallel(x, c):
+        if max(abs(t) for t in x) <= 12 and not randmat.parallel(x, c):
             break
     basis = randmat.transpose(V)
     names = [f"v_{i + 1}" for i in range(n)]
     return Variant(
         prompt={
             "en": f"The vectors ${_vectors_text(basis)}$ form a basis of $\\mathbb{{R}}^{n}$. "
-            f"Find the coordinates of $x = {_vec(x)}$ in this basis.",
+            f"Find the coordinates of $x = {vector_text(x)}$ in this basis.",
             "ru": f"Векторы ${_vectors_text(basis)}$ образуют базис $\\mathbb{{R}}^{n}$. "
-            f"Найдите координаты вектора $x = {_vec(x)}$ в этом базисе.",
+            f"Найдите координаты вектора $x = {vector_text(x)}$ в этом базисе.",
         },
         answer=answers.Vector(c, hints={vector_text(x): {
             "en": "Those are the coordinates of $x$ in the standard basis. Find $c$ with "
@@ -63,11 +42,13 @@ def coordinates_in_basis(rng: random.Random) -> Variant:
         }}),
         solution={
             "en": f"Solve $Vc = x$ with $V = {matrix_latex(V)}$ (the basis vectors as columns). The solution is "
-            f"$c = {_vec(c)}$. Check: ${_lincomb(c, [_vec(b) for b in basis], dot=True)} = {_vec(x)}$, "
-            f"that is $x = {_lincomb(c, names)}$.",
+            f"$c = {vector_text(c)}$. Check: ${lincomb_latex(c, [vector_text(b) for b in basis], dot=True)} = "
+            f"{vector_text(x)}$, "
+            f"that is $x = {lincomb_latex(c, names)}$.",
             "ru": f"Решим систему $Vc = x$, где $V = {matrix_latex(V)}$ (базисные векторы записаны столбцами). "
-            f"Решение: $c = {_vec(c)}$. Проверка: ${_lincomb(c, [_vec(b) for b in basis], dot=True)} = {_vec(x)}$, "
-            f"то есть $x = {_lincomb(c, names)}$.",
+            f"Решение: $c = {vector_text(c)}$. Проверка: "
+            f"${lincomb_latex(c, [vector_text(b) for b in basis], dot=True)} = {vector_text(x)}$, "
+            f"то есть $x = {lincomb_latex(c, names)}$.",
         },
         params={"basis": basis, "x": x},
         distractors={vector_text(x): "standard basis"},
@@ -106,10 +87,10 @@ def span_dimension(rng: random.Random) -> Variant:
         solution={
             "en": f"Row-reduce the matrix with the vectors as columns, ${matrix_latex(M)}$: it has {r} pivot"
             f"{'s' if r > 1 else ''}, in the columns of ${kept}$. These are independent and the others are combinations "
-            f"of them; for example ${_lincomb(relation, names)} = 0$. So the dimension is ${r}$.",
+            f"of them; for example ${lincomb_latex(relation, names)} = 0$. So the dimension is ${r}$.",
             "ru": f"Приведём к ступенчатому виду матрицу, столбцы которой — данные векторы, ${matrix_latex(M)}$: "
             f"ведущих элементов {r}, они стоят в столбцах ${kept}$. Эти векторы линейно независимы, а остальные через "
-            f"них выражаются; например, ${_lincomb(relation, names)} = 0$. Значит, размерность равна ${r}$.",
+            f"них выражаются; например, ${lincomb_latex(relation, names)} = 0$. Значит, размерность равна ${r}$.",
         },
         params={"vectors": vectors},
         distractors={str(k): "dependent"},
@@ -143,9 +124,9 @@ def independent_or_not(rng: random.Random) -> Variant:
     else:
         relation = randmat.kernel_basis(M)[0]
         why = {
-            "en": f"They are dependent: ${_lincomb(relation, names)} = 0$ is a combination equal to zero with "
+            "en": f"They are dependent: ${lincomb_latex(relation, names)} = 0$ is a combination equal to zero with "
             f"coefficients that are not all zero.",
-            "ru": f"Они линейно зависимы: ${_lincomb(relation, names)} = 0$ — нетривиальная линейная комбинация, "
+            "ru": f"Они линейно зависимы: ${lincomb_latex(relation, names)} = 0$ — нетривиальная линейная комбинация, "
             f"равная нулю.",
         }
         wrong, phrase = "yes", "combination"
@@ -168,7 +149,7 @@ def independent_or_not(rng: random.Random) -> Variant:
 def _equations(A: list[list[int]]) -> str:
     """The homogeneous system ``A x = 0`` as comma-separated equations in LaTeX."""
     names = [f"x_{j + 1}" for j in range(len(A[0]))]
-    return ",\\ ".join(f"{_lincomb(row, names)} = 0" for row in A)
+    return ",\\ ".join(f"{lincomb_latex(row, names)} = 0" for row in A)
 
 
 @exercise("subspace-basis", answer_type="basis")
@@ -193,12 +174,14 @@ def subspace_basis(rng: random.Random) -> Variant:
         solution={
             "en": f"Solve the system with $A = {matrix_latex(A)}$: {n} unknowns and {m} independent equation"
             f"{'s' if m > 1 else ''} leave {n - m} free variables, so $\\dim U = {n - m}$. Each free variable gives one "
-            f"solution (that variable non-zero, the other free ones 0): ${', '.join(_vec(v) for v in kernel)}$; both "
+            f"solution (that variable non-zero, the other free ones 0): ${', '.join(vector_text(v) for v in kernel)}$; "
+            f"both "
             f"satisfy the equations and are independent. Any two independent vectors of $U$ are also a correct answer.",
             "ru": f"Решим систему с матрицей $A = {matrix_latex(A)}$: {n} неизвестных и {m} "
             f"{'независимых уравнения' if m > 1 else 'уравнение'} оставляют {n - m} свободные переменные, так что "
             f"$\\dim U = {n - m}$. Каждая свободная переменная даёт одно решение (она "
-            f"ненулевая, остальные свободные равны 0): ${', '.join(_vec(v) for v in kernel)}$; оба вектора удовлетворяют уравнениям и линейно независимы. "
+            f"ненулевая, остальные свободные равны 0): ${', '.join(vector_text(v) for v in kernel)}$; оба вектора "
+            f"удовлетворяют уравнениям и линейно независимы. "
             f"Любые два линейно независимых вектора из $U$ — тоже верный ответ.",
         },
         params={"A": A},

@@ -6,30 +6,11 @@ from fractions import Fraction
 
 from linlab.course import answers, randmat
 from linlab.course.exercises import Variant, exercise
-from linlab.course.latex import number_latex, vector_text
+from linlab.course.latex import number_latex, products_latex, vector_text
 
 # Integer vectors with integer length (|v|^2 a perfect square), up to signs and order of entries, so that
 # cosines come out as exact fractions.
 _PYTHAGOREAN = [(1, 2, 2), (2, 3, 6), (1, 4, 8), (4, 4, 7), (2, 6, 9), (0, 3, 4), (2, 1, 2), (6, 6, 7), (3, 4, 12)]
-
-
-def _vec(v: list[int]) -> str:
-    """A vector as a tuple, ``(1, -2, 0)``: the same in LaTeX and in what a learner types."""
-    return vector_text(v)
-
-
-def _dot(x: list[int], y: list[int]) -> int:
-    return sum(p * q for p, q in zip(x, y))
-
-
-def _num(q: int) -> str:
-    """A number as a factor in LaTeX: negative numbers in parentheses."""
-    return str(q) if q >= 0 else f"({q})"
-
-
-def _products(x: list[int], y: list[int]) -> str:
-    """``1 \\cdot 4 + 2 \\cdot (-5) + …`` in LaTeX."""
-    return " + ".join(f"{_num(p)} \\cdot {_num(q)}" for p, q in zip(x, y))
 
 
 def _pythagorean(rng: random.Random) -> list[int]:
@@ -43,22 +24,22 @@ def dot_product(rng: random.Random) -> Variant:
     n = rng.randint(3, 4)
     for _ in randmat.attempts("la-03-dot-product: dot-product"):
         x, y = randmat.vector(rng, n, entries=5), randmat.vector(rng, n, entries=5)
-        d = _dot(x, y)
+        d = randmat.dot(x, y)
         unsigned = sum(abs(p * q) for p, q in zip(x, y))
         if unsigned != d and -unsigned != d:
             break
     return Variant(
         prompt={
-            "en": f"Compute $x \\cdot y$ for $x = {_vec(x)}$ and $y = {_vec(y)}$.",
-            "ru": f"Вычислите $x \\cdot y$ для $x = {_vec(x)}$ и $y = {_vec(y)}$.",
+            "en": f"Compute $x \\cdot y$ for $x = {vector_text(x)}$ and $y = {vector_text(y)}$.",
+            "ru": f"Вычислите $x \\cdot y$ для $x = {vector_text(x)}$ и $y = {vector_text(y)}$.",
         },
         answer=answers.Integer(d, hints={str(unsigned): {
             "en": "Mind the signs: a product of a negative and a positive entry is negative.",
             "ru": "Следите за знаками: произведение отрицательной и положительной координат отрицательно.",
         }}),
         solution={
-            "en": f"Multiply entry by entry and add: $x \\cdot y = {_products(x, y)} = {d}$.",
-            "ru": f"Перемножим соответствующие координаты и сложим: $x \\cdot y = {_products(x, y)} = {d}$.",
+            "en": f"Multiply entry by entry and add: $x \\cdot y = {products_latex(x, y)} = {d}$.",
+            "ru": f"Перемножим соответствующие координаты и сложим: $x \\cdot y = {products_latex(x, y)} = {d}$.",
         },
         params={"x": x, "y": y},
         distractors={str(unsigned): "signs"},
@@ -69,16 +50,16 @@ def dot_product(rng: random.Random) -> Variant:
 def cosine_similarity(rng: random.Random) -> Variant:
     for _ in randmat.attempts("la-03-dot-product: cosine-similarity"):
         x, y = _pythagorean(rng), _pythagorean(rng)
-        nx, ny = math.isqrt(_dot(x, x)), math.isqrt(_dot(y, y))
-        d = _dot(x, y)
+        nx, ny = math.isqrt(randmat.dot(x, x)), math.isqrt(randmat.dot(y, y))
+        d = randmat.dot(x, y)
         cos = Fraction(d, nx * ny)
         if d != 0 and abs(cos) != 1 and Fraction(d) != cos:
             break
     return Variant(
         prompt={
-            "en": f"Find the cosine of the angle between $x = {_vec(x)}$ and $y = {_vec(y)}$ "
+            "en": f"Find the cosine of the angle between $x = {vector_text(x)}$ and $y = {vector_text(y)}$ "
             f"(an exact fraction or a decimal).",
-            "ru": f"Найдите косинус угла между $x = {_vec(x)}$ и $y = {_vec(y)}$ "
+            "ru": f"Найдите косинус угла между $x = {vector_text(x)}$ и $y = {vector_text(y)}$ "
             f"(точной дробью или десятичным числом).",
         },
         answer=answers.Number(cos, hints={str(d): {
@@ -86,9 +67,9 @@ def cosine_similarity(rng: random.Random) -> Variant:
             "ru": "Это скалярное произведение $x \\cdot y$; разделите его на произведение длин $\\|x\\| \\|y\\|$.",
         }}),
         solution={
-            "en": f"$x \\cdot y = {_products(x, y)} = {d}$, $\\|x\\| = \\sqrt{{{nx * nx}}} = {nx}$, "
+            "en": f"$x \\cdot y = {products_latex(x, y)} = {d}$, $\\|x\\| = \\sqrt{{{nx * nx}}} = {nx}$, "
             f"$\\|y\\| = \\sqrt{{{ny * ny}}} = {ny}$, so $\\cos\\theta = \\frac{{{d}}}{{{nx} \\cdot {ny}}} = {number_latex(cos)}$.",
-            "ru": f"$x \\cdot y = {_products(x, y)} = {d}$, $\\|x\\| = \\sqrt{{{nx * nx}}} = {nx}$, "
+            "ru": f"$x \\cdot y = {products_latex(x, y)} = {d}$, $\\|x\\| = \\sqrt{{{nx * nx}}} = {nx}$, "
             f"$\\|y\\| = \\sqrt{{{ny * ny}}} = {ny}$, поэтому $\\cos\\theta = \\frac{{{d}}}{{{nx} \\cdot {ny}}} = {number_latex(cos)}$.",
         },
         params={"x": x, "y": y},
@@ -101,7 +82,7 @@ def vector_length(rng: random.Random) -> Variant:
     n = rng.randint(2, 4)
     for _ in randmat.attempts("la-03-dot-product: vector-length"):
         x = randmat.vector(rng, n, entries=4)
-        s = _dot(x, x)
+        s = randmat.dot(x, x)
         if s > 1 and sum(1 for t in x if t) >= 2:
             break
     root = math.isqrt(s)
@@ -110,8 +91,10 @@ def vector_length(rng: random.Random) -> Variant:
     squares = " + ".join(f"{t}^2" if t >= 0 else f"({t})^2" for t in x)
     return Variant(
         prompt={
-            "en": f"What is the length $\\|x\\|$ of $x = {_vec(x)}$? (Exact values such as `sqrt(5)` are accepted.)",
-            "ru": f"Чему равна длина $\\|x\\|$ вектора $x = {_vec(x)}$? (Можно вводить точные значения, например `sqrt(5)`.)",
+            "en": f"What is the length $\\|x\\|$ of $x = {vector_text(x)}$? (Exact values such as `sqrt(5)` are "
+            f"accepted.)",
+            "ru": f"Чему равна длина $\\|x\\|$ вектора $x = {vector_text(x)}$? (Можно вводить точные значения, "
+            f"например `sqrt(5)`.)",
         },
         answer=answers.Number(exact, hints={str(s): {
             "en": "That is $\\|x\\|^2 = x \\cdot x$; the length is its square root.",
@@ -134,7 +117,7 @@ def make_orthogonal(rng: random.Random) -> Variant:
     for _ in randmat.attempts("la-03-dot-product: make-orthogonal"):
         y = [rng.choice([1, -1])] + [rng.randint(-3, 3) for _ in range(n - 1)]
         rest = [rng.randint(-3, 3) for _ in range(n - 1)]
-        s = _dot(y[1:], rest)
+        s = randmat.dot(y[1:], rest)
         t = -s * y[0]  # y_1 t + s = 0 with y_1 = ±1
         if t != 0 and sum(1 for q in y[1:] if q) >= 1 and any(rest):
             break
@@ -142,8 +125,8 @@ def make_orthogonal(rng: random.Random) -> Variant:
     full = [t] + rest
     return Variant(
         prompt={
-            "en": f"For which $t$ is $x = {x_text}$ orthogonal to $y = {_vec(y)}$?",
-            "ru": f"При каком $t$ вектор $x = {x_text}$ ортогонален вектору $y = {_vec(y)}$?",
+            "en": f"For which $t$ is $x = {x_text}$ orthogonal to $y = {vector_text(y)}$?",
+            "ru": f"При каком $t$ вектор $x = {x_text}$ ортогонален вектору $y = {vector_text(y)}$?",
         },
         answer=answers.Integer(t, hints={str(-t): {
             "en": "Check the sign: with your value, $x \\cdot y$ is not 0.",
@@ -151,9 +134,11 @@ def make_orthogonal(rng: random.Random) -> Variant:
         }}),
         solution={
             "en": f"Orthogonal means $x \\cdot y = 0$: ${'' if y[0] == 1 else '-'}t + ({s}) = 0$, so $t = {t}$. "
-            f"Check: ${_vec(full)} \\cdot {_vec(y)} = {_products(full, y)} = {_dot(full, y)}$.",
+            f"Check: ${vector_text(full)} \\cdot {vector_text(y)} = {products_latex(full, y)} = "
+            f"{randmat.dot(full, y)}$.",
             "ru": f"Ортогональность означает $x \\cdot y = 0$: ${'' if y[0] == 1 else '-'}t + ({s}) = 0$, откуда $t = {t}$. "
-            f"Проверка: ${_vec(full)} \\cdot {_vec(y)} = {_products(full, y)} = {_dot(full, y)}$.",
+            f"Проверка: ${vector_text(full)} \\cdot {vector_text(y)} = {products_latex(full, y)} = "
+            f"{randmat.dot(full, y)}$.",
         },
         params={"y": y, "rest": rest},
         distractors={str(-t): "sign"},
@@ -171,21 +156,29 @@ def orthogonal_complement(rng: random.Random) -> Variant:
     kernel = randmat.kernel_basis([u])
     return Variant(
         prompt={
-            "en": f"Give a basis of the orthogonal complement $U^\\perp$ of $U = \\operatorname{{span}}\\big({_vec(u)}\\big)$ "
+            "en": f"Give a basis of the orthogonal complement $U^\\perp$ of $U = "
+            f"\\operatorname{{span}}\\big({vector_text(u)}\\big)$ "
             f"in $\\mathbb{{R}}^3$. Type the vectors separated by commas, e.g. `[1, 0, 2], [0, 1, -1]`.",
-            "ru": f"Укажите базис ортогонального дополнения $U^\\perp$ к $U = \\operatorname{{span}}\\big({_vec(u)}\\big)$ "
+            "ru": f"Укажите базис ортогонального дополнения $U^\\perp$ к $U = "
+            f"\\operatorname{{span}}\\big({vector_text(u)}\\big)$ "
             f"в $\\mathbb{{R}}^3$. Векторы вводите через запятую, например `[1, 0, 2], [0, 1, -1]`.",
         },
         answer=key,
         solution={
-            "en": f"$U^\\perp = \\{{x : {_vec(u)} \\cdot x = 0\\}}$, a plane: $\\dim U^\\perp = 3 - 1 = 2$. Two independent "
-            f"solutions of the equation are ${', '.join(_vec(v) for v in kernel)}$ (check: their dot products with "
-            f"${_vec(u)}$ are ${', '.join(str(_dot(u, v)) for v in kernel)}$). Any two independent vectors orthogonal to "
-            f"${_vec(u)}$ are also correct.",
-            "ru": f"$U^\\perp = \\{{x : {_vec(u)} \\cdot x = 0\\}}$ — плоскость: $\\dim U^\\perp = 3 - 1 = 2$. Два линейно "
-            f"независимых решения этого уравнения: ${', '.join(_vec(v) for v in kernel)}$ (проверка: их скалярные "
-            f"произведения с ${_vec(u)}$ равны ${', '.join(str(_dot(u, v)) for v in kernel)}$). Любые два линейно "
-            f"независимых вектора, ортогональных ${_vec(u)}$, — тоже верный ответ.",
+            "en": f"$U^\\perp = \\{{x : {vector_text(u)} \\cdot x = 0\\}}$, a plane: $\\dim U^\\perp = 3 - 1 = 2$. Two "
+            f"independent "
+            f"solutions of the equation are ${', '.join(vector_text(v) for v in kernel)}$ (check: their dot products "
+            f"with "
+            f"${vector_text(u)}$ are ${', '.join(str(randmat.dot(u, v)) for v in kernel)}$). Any two independent "
+            f"vectors orthogonal to "
+            f"${vector_text(u)}$ are also correct.",
+            "ru": f"$U^\\perp = \\{{x : {vector_text(u)} \\cdot x = 0\\}}$ — плоскость: $\\dim U^\\perp = 3 - 1 = 2$. "
+            f"Два линейно "
+            f"независимых решения этого уравнения: ${', '.join(vector_text(v) for v in kernel)}$ (проверка: их "
+            f"скалярные "
+            f"произведения с ${vector_text(u)}$ равны ${', '.join(str(randmat.dot(u, v)) for v in kernel)}$). Любые "
+            f"два линейно "
+            f"независимых вектора, ортогональных ${vector_text(u)}$, — тоже верный ответ.",
         },
         params={"u": u},
         distractors={vector_text(u): "is not in"},

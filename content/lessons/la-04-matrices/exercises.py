@@ -4,21 +4,7 @@ import random
 
 from linlab.course import answers, randmat
 from linlab.course.exercises import Variant, exercise
-from linlab.course.latex import matrix_latex, matrix_text, vector_latex, vector_text
-
-
-def _vec(v: list[int]) -> str:
-    """A vector as a tuple, ``(1, -2, 0)``: the same in LaTeX and in what a learner types."""
-    return vector_text(v)
-
-
-def _num(q: int) -> str:
-    """A number as a factor in LaTeX: negative numbers in parentheses."""
-    return str(q) if q >= 0 else f"({q})"
-
-
-def _parallel(u: list[int], w: list[int]) -> bool:
-    return all(u[i] * w[j] == u[j] * w[i] for i in range(len(u)) for j in range(len(u)))
+from linlab.course.latex import factor_latex, matrix_latex, matrix_text, products_latex, vector_latex, vector_text
 
 
 def _matrix(rng: random.Random, m: int, n: int) -> list[list[int]]:
@@ -39,10 +25,10 @@ def matrix_times_vector(rng: random.Random) -> Variant:
             continue
         y = randmat.matvec(A, x)
         wrong = randmat.matvec(randmat.transpose(A), x)
-        if any(y) and not _parallel(y, wrong):
+        if any(y) and not randmat.parallel(y, wrong):
             break
     cols = randmat.transpose(A)
-    combo = " + ".join(f"{_num(c)} \\cdot {_vec(col)}" for c, col in zip(x, cols))
+    combo = " + ".join(f"{factor_latex(c)} \\cdot {vector_text(col)}" for c, col in zip(x, cols))
     return Variant(
         prompt={
             "en": f"Compute $Ax$ for $A = {matrix_latex(A)}$ and $x = {vector_latex(x)}$.",
@@ -56,8 +42,8 @@ def matrix_times_vector(rng: random.Random) -> Variant:
         }}),
         solution={
             "en": f"$Ax$ is the combination of the columns of $A$ with the entries of $x$ as coefficients: "
-            f"${combo} = {_vec(y)}$.",
-            "ru": f"$Ax$ — линейная комбинация столбцов $A$ с коэффициентами из $x$: ${combo} = {_vec(y)}$.",
+            f"${combo} = {vector_text(y)}$.",
+            "ru": f"$Ax$ — линейная комбинация столбцов $A$ с коэффициентами из $x$: ${combo} = {vector_text(y)}$.",
         },
         params={"A": A, "x": x},
         distractors={vector_text(wrong): "transpose"},
@@ -71,8 +57,7 @@ def matrix_product(rng: random.Random) -> Variant:
         AB, BA = randmat.matmul(A, B), randmat.matmul(B, A)
         if AB != BA and BA != randmat.transpose(AB) and any(t for row in AB for t in row):
             break
-    entries = [[f"{_num(A[i][0])} \\cdot {_num(B[0][j])} + {_num(A[i][1])} \\cdot {_num(B[1][j])}" for j in range(2)]
-               for i in range(2)]
+    entries = [[products_latex(A[i], [B[0][j], B[1][j]]) for j in range(2)] for i in range(2)]
     worked = "\\begin{pmatrix} " + " \\\\ ".join(" & ".join(row) for row in entries) + " \\end{pmatrix}"
     return Variant(
         prompt={
@@ -106,7 +91,7 @@ def product_entry(rng: random.Random) -> Variant:
         if AB[i][j] != AB[j][i]:
             break
     row, col = A[i], [B[k][j] for k in range(n)]
-    terms = " + ".join(f"{_num(p)} \\cdot {_num(q)}" for p, q in zip(row, col))
+    terms = products_latex(row, col)
     return Variant(
         prompt={
             "en": f"Let $A = {matrix_latex(A)}$ and $B = {matrix_latex(B)}$. What is the entry $(AB)_{{{i + 1}{j + 1}}}$ "
@@ -119,9 +104,11 @@ def product_entry(rng: random.Random) -> Variant:
             "ru": f"Это $(AB)_{{{j + 1}{i + 1}}}$. Возьмите {i + 1}-ю строку $A$ и {j + 1}-й столбец $B$.",
         }}),
         solution={
-            "en": f"Row {i + 1} of $A$ is ${_vec(row)}$ and column {j + 1} of $B$ is ${_vec(col)}$; their dot product is "
+            "en": f"Row {i + 1} of $A$ is ${vector_text(row)}$ and column {j + 1} of $B$ is ${vector_text(col)}$; "
+            f"their dot product is "
             f"${terms} = {AB[i][j]}$.",
-            "ru": f"{i + 1}-я строка $A$ равна ${_vec(row)}$, {j + 1}-й столбец $B$ равен ${_vec(col)}$; их скалярное "
+            "ru": f"{i + 1}-я строка $A$ равна ${vector_text(row)}$, {j + 1}-й столбец $B$ равен ${vector_text(col)}$; "
+            f"их скалярное "
             f"произведение равно ${terms} = {AB[i][j]}$.",
         },
         params={"A": A, "B": B, "i": i, "j": j},

@@ -4,24 +4,7 @@ import random
 
 from linlab.course import answers, randmat
 from linlab.course.exercises import Variant, exercise
-from linlab.course.latex import matrix_latex, matrix_text, vector_text
-
-
-def _vec(v: list[int]) -> str:
-    """A vector as a tuple, ``(1, -2, 0)``: the same in LaTeX and in what a learner types."""
-    return vector_text(v)
-
-
-def _lincomb(coeffs: list[int], terms: list[str], *, dot: bool = False) -> str:
-    """LaTeX for ``c_1 t_1 + c_2 t_2 + …`` with signs folded in and zero terms dropped: ``2 v_1 - v_2``."""
-    out = ""
-    for c, t in zip(coeffs, terms):
-        if c == 0:
-            continue
-        size = "" if abs(c) == 1 else (f"{abs(c)} \\cdot " if dot else f"{abs(c)} ")
-        sign = ("-" if c < 0 else "") if not out else (" - " if c < 0 else " + ")
-        out += f"{sign}{size}{t}"
-    return out or "0"
+from linlab.course.latex import lincomb_latex, matrix_latex, matrix_text, vector_text
 
 
 def _nonzero_columns(rng: random.Random, m: int, n: int) -> list[list[int]]:
@@ -38,7 +21,7 @@ def matrix_from_basis_images(rng: random.Random) -> Variant:
     m = rng.choice([k for k in (2, 3, 4) if k != n])
     A = _nonzero_columns(rng, m, n)
     cols = randmat.transpose(A)
-    given = ", ".join(f"f(e_{j + 1}) = {_vec(c)}" for j, c in enumerate(cols))
+    given = ", ".join(f"f(e_{j + 1}) = {vector_text(c)}" for j, c in enumerate(cols))
     At = randmat.transpose(A)
     return Variant(
         prompt={
@@ -87,22 +70,24 @@ def image_from_two_vectors(rng: random.Random) -> Variant:
     }
     return Variant(
         prompt={
-            "en": f"A linear map $f\\colon \\mathbb{{R}}^2 \\to \\mathbb{{R}}^{m}$ sends $v_1 = {_vec(v1)}$ to "
-            f"${_vec(w1)}$ and $v_2 = {_vec(v2)}$ to ${_vec(w2)}$. Compute $f(x)$ for $x = {_vec(x)}$.",
+            "en": f"A linear map $f\\colon \\mathbb{{R}}^2 \\to \\mathbb{{R}}^{m}$ sends $v_1 = {vector_text(v1)}$ to "
+            f"${vector_text(w1)}$ and $v_2 = {vector_text(v2)}$ to ${vector_text(w2)}$. Compute $f(x)$ for $x = "
+            f"{vector_text(x)}$.",
             "ru": f"Линейное отображение $f\\colon \\mathbb{{R}}^2 \\to \\mathbb{{R}}^{m}$ переводит "
-            f"$v_1 = {_vec(v1)}$ в ${_vec(w1)}$, а $v_2 = {_vec(v2)}$ — в ${_vec(w2)}$. Найдите $f(x)$ "
-            f"для $x = {_vec(x)}$.",
+            f"$v_1 = {vector_text(v1)}$ в ${vector_text(w1)}$, а $v_2 = {vector_text(v2)}$ — в ${vector_text(w2)}$. "
+            f"Найдите $f(x)$ "
+            f"для $x = {vector_text(x)}$.",
         },
         answer=answers.Vector(fx, hints={naive_text: wrong}),
         solution={
             "en": f"Solve $c_1 v_1 + c_2 v_2 = x$: $c_1 = {c[0]}$, $c_2 = {c[1]}$ "
-            f"(check: ${_lincomb(c, [_vec(v1), _vec(v2)], dot=True)} = {_vec(x)}$). "
-            f"By linearity $f(x) = {_lincomb(c, ['f(v_1)', 'f(v_2)'])} = "
-            f"{_lincomb(c, [_vec(w1), _vec(w2)], dot=True)} = {_vec(fx)}$.",
+            f"(check: ${lincomb_latex(c, [vector_text(v1), vector_text(v2)], dot=True)} = {vector_text(x)}$). "
+            f"By linearity $f(x) = {lincomb_latex(c, ['f(v_1)', 'f(v_2)'])} = "
+            f"{lincomb_latex(c, [vector_text(w1), vector_text(w2)], dot=True)} = {vector_text(fx)}$.",
             "ru": f"Решим $c_1 v_1 + c_2 v_2 = x$: $c_1 = {c[0]}$, $c_2 = {c[1]}$ "
-            f"(проверка: ${_lincomb(c, [_vec(v1), _vec(v2)], dot=True)} = {_vec(x)}$). "
-            f"По линейности $f(x) = {_lincomb(c, ['f(v_1)', 'f(v_2)'])} = "
-            f"{_lincomb(c, [_vec(w1), _vec(w2)], dot=True)} = {_vec(fx)}$.",
+            f"(проверка: ${lincomb_latex(c, [vector_text(v1), vector_text(v2)], dot=True)} = {vector_text(x)}$). "
+            f"По линейности $f(x) = {lincomb_latex(c, ['f(v_1)', 'f(v_2)'])} = "
+            f"{lincomb_latex(c, [vector_text(w1), vector_text(w2)], dot=True)} = {vector_text(fx)}$.",
         },
         params={"V": V, "F": F, "x": x},
         distractors={naive_text: "standard basis"},
@@ -127,10 +112,12 @@ def matrix_from_nonstandard_basis(rng: random.Random) -> Variant:
     F_text = matrix_text(F)
     return Variant(
         prompt={
-            "en": f"A linear map $f\\colon \\mathbb{{R}}^2 \\to \\mathbb{{R}}^2$ satisfies $f{_vec(v1)} = {_vec(w1)}$ "
-            f"and $f{_vec(v2)} = {_vec(w2)}$. Find its matrix $A$ in the standard basis.",
+            "en": f"A linear map $f\\colon \\mathbb{{R}}^2 \\to \\mathbb{{R}}^2$ satisfies $f{vector_text(v1)} = "
+            f"{vector_text(w1)}$ "
+            f"and $f{vector_text(v2)} = {vector_text(w2)}$. Find its matrix $A$ in the standard basis.",
             "ru": f"Линейное отображение $f\\colon \\mathbb{{R}}^2 \\to \\mathbb{{R}}^2$ удовлетворяет условиям "
-            f"$f{_vec(v1)} = {_vec(w1)}$ и $f{_vec(v2)} = {_vec(w2)}$. Найдите его матрицу $A$ в стандартном базисе.",
+            f"$f{vector_text(v1)} = {vector_text(w1)}$ и $f{vector_text(v2)} = {vector_text(w2)}$. Найдите его матрицу "
+            f"$A$ в стандартном базисе.",
         },
         answer=answers.Matrix(A, hints={F_text: {
             "en": "Those columns are $f(v_1)$ and $f(v_2)$, not the images of the standard basis vectors "
@@ -139,13 +126,17 @@ def matrix_from_nonstandard_basis(rng: random.Random) -> Variant:
             "векторов $f(e_1)$ и $f(e_2)$. Сначала выразите $e_1$ и $e_2$ через $v_1$ и $v_2$.",
         }}),
         solution={
-            "en": f"Write the standard basis through $v_1, v_2$: $e_1 = {_lincomb(e1c, ['v_1', 'v_2'])}$ and "
-            f"$e_2 = {_lincomb(e2c, ['v_1', 'v_2'])}$. By linearity $f(e_1) = {_vec(randmat.transpose(A)[0])}$ and "
-            f"$f(e_2) = {_vec(randmat.transpose(A)[1])}$, so $A = {matrix_latex(A)}$. Equivalently $AV = F$ with "
+            "en": f"Write the standard basis through $v_1, v_2$: $e_1 = {lincomb_latex(e1c, ['v_1', 'v_2'])}$ and "
+            f"$e_2 = {lincomb_latex(e2c, ['v_1', 'v_2'])}$. By linearity $f(e_1) = "
+            f"{vector_text(randmat.transpose(A)[0])}$ and "
+            f"$f(e_2) = {vector_text(randmat.transpose(A)[1])}$, so $A = {matrix_latex(A)}$. Equivalently $AV = F$ "
+            f"with "
             f"$V = {matrix_latex(V)}$, $F = {matrix_latex(F)}$, and $A = FV^{{-1}}$.",
-            "ru": f"Выразим стандартный базис через $v_1, v_2$: $e_1 = {_lincomb(e1c, ['v_1', 'v_2'])}$ и "
-            f"$e_2 = {_lincomb(e2c, ['v_1', 'v_2'])}$. По линейности $f(e_1) = {_vec(randmat.transpose(A)[0])}$ и "
-            f"$f(e_2) = {_vec(randmat.transpose(A)[1])}$, поэтому $A = {matrix_latex(A)}$. Иначе говоря, $AV = F$, где "
+            "ru": f"Выразим стандартный базис через $v_1, v_2$: $e_1 = {lincomb_latex(e1c, ['v_1', 'v_2'])}$ и "
+            f"$e_2 = {lincomb_latex(e2c, ['v_1', 'v_2'])}$. По линейности $f(e_1) = "
+            f"{vector_text(randmat.transpose(A)[0])}$ и "
+            f"$f(e_2) = {vector_text(randmat.transpose(A)[1])}$, поэтому $A = {matrix_latex(A)}$. Иначе говоря, $AV = "
+            f"F$, где "
             f"$V = {matrix_latex(V)}$, $F = {matrix_latex(F)}$, и $A = FV^{{-1}}$.",
         },
         params={"V": V, "F": F, "A": A},

@@ -4,20 +4,15 @@ import random
 
 from linlab.course import answers, randmat
 from linlab.course.exercises import Variant, exercise
-from linlab.course.latex import matrix_latex, matrix_text, vector_latex, vector_text
+from linlab.course.latex import factor_latex, matrix_latex, matrix_text, vector_latex, vector_text
 
 
 def _nonzero(rng: random.Random, lo: int, hi: int) -> int:
     return rng.choice([k for k in range(lo, hi + 1) if k != 0])
 
 
-def _p(x: int) -> str:
-    """A factor in a product: negative numbers in parentheses."""
-    return f"({x})" if x < 0 else str(x)
-
-
 def _det_latex(a: int, b: int, c: int, d: int) -> str:
-    return f"{_p(a)} \\cdot {_p(d)} - {_p(b)} \\cdot {_p(c)} = {a * d - b * c}"
+    return f"{factor_latex(a)} \\cdot {factor_latex(d)} - {factor_latex(b)} \\cdot {factor_latex(c)} = {a * d - b * c}"
 
 
 def _plus(coef: int, var: str) -> str:
@@ -167,10 +162,10 @@ def image_of_point(rng: random.Random) -> Variant:
             },
         }),
         solution={
-            "en": (f"$A\\mathbf{{x}} = {_p(x[0])} \\cdot {vector_latex([A[0][0], A[1][0]])} + {_p(x[1])} \\cdot "
-                   f"{vector_latex([A[0][1], A[1][1]])} = {vector_latex(y)}$."),
-            "ru": (f"$A\\mathbf{{x}} = {_p(x[0])} \\cdot {vector_latex([A[0][0], A[1][0]])} + {_p(x[1])} \\cdot "
-                   f"{vector_latex([A[0][1], A[1][1]])} = {vector_latex(y)}$."),
+            "en": (f"$A\\mathbf{{x}} = {factor_latex(x[0])} \\cdot {vector_latex([A[0][0], A[1][0]])} + "
+                   f"{factor_latex(x[1])} \\cdot {vector_latex([A[0][1], A[1][1]])} = {vector_latex(y)}$."),
+            "ru": (f"$A\\mathbf{{x}} = {factor_latex(x[0])} \\cdot {vector_latex([A[0][0], A[1][0]])} + "
+                   f"{factor_latex(x[1])} \\cdot {vector_latex([A[0][1], A[1][1]])} = {vector_latex(y)}$."),
         },
         params={"A": A, "x": x},
         distractors={vector_text(y_rows): "columns"},

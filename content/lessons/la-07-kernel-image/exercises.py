@@ -5,28 +5,11 @@ import random
 from linlab.course import answers, randmat
 from linlab.course.exercises import Variant, exercise
 from linlab.course.i18n import plural
-from linlab.course.latex import matrix_latex, vector_latex, vector_text
+from linlab.course.latex import matrix_latex, vector_latex, vector_text, vectors_latex
 
 
 _KERNEL_VECTOR = {"en": "vector of the kernel", "ru": ("вектор", "вектора", "векторов", " ядра")}
 _COLUMN = {"en": "column", "ru": ("столбец", "столбца", "столбцов", "")}
-
-
-def _vectors_latex(vs: list[list[int]]) -> str:
-    return ", ".join(vector_latex(v) for v in vs)
-
-
-def _free_variable_basis(R: list[list[int]], pivots: list[int], n: int) -> list[list[int]]:
-    """The textbook kernel basis from the reduced echelon form R: one vector per free variable, which
-    is set to 1 (the other free variables to 0) while the pivot variables are solved for."""
-    basis = []
-    for f in (j for j in range(n) if j not in pivots):
-        v = [0] * n
-        v[f] = 1
-        for i, p in enumerate(pivots):
-            v[p] = -R[i][f]
-        basis.append(v)
-    return basis
 
 
 def _designed(
@@ -47,7 +30,7 @@ def _designed(
     image = [[A[i][p] for i in range(m)] for p in pivots]
     # with_rank's echelon form has integer entries, and row mixing does not change it, so the
     # free-variable vectors are integer vectors with a 1 in their free coordinate.
-    return A, R[:r], pivots, _free_variable_basis(R, pivots, n), image
+    return A, R[:r], pivots, randmat.free_variable_basis(R, pivots), image
 
 
 def _echelon_en(R: list[list[int]], pivots: list[int], n: int) -> str:
@@ -98,11 +81,11 @@ def kernel_basis(rng: random.Random) -> Variant:
         answer=answers.KernelBasis(A),
         solution={
             "en": (f"{_echelon_en(R, pivots, n)} Setting one free variable to $1$ and the others to $0$ "
-                   f"gives the basis ${_vectors_latex(kernel)}$. Check: {checks} "
+                   f"gives the basis ${vectors_latex(kernel)}$. Check: {checks} "
                    f"The kernel has dimension {n - r}; "
                    f"{_any_basis(n - r, 'en', _KERNEL_VECTOR)} is a correct answer."),
             "ru": (f"{_echelon_ru(R, pivots, n)} Полагая одну свободную переменную равной $1$, а остальные "
-                   f"равными $0$, получаем базис ${_vectors_latex(kernel)}$. Проверка: {checks} "
+                   f"равными $0$, получаем базис ${vectors_latex(kernel)}$. Проверка: {checks} "
                    f"Размерность ядра равна {n - r}; верным ответом будет "
                    f"{_any_basis(n - r, 'ru', _KERNEL_VECTOR)}."),
         },
@@ -130,11 +113,11 @@ def image_basis(rng: random.Random) -> Variant:
         answer=answers.ImageBasis(A),
         solution={
             "en": (f"{_echelon_en(R, pivots, n)} The image is spanned by the columns, and the pivot "
-                   f"columns of $A$ (not of the echelon form) are a basis: ${_vectors_latex(image)}$. "
+                   f"columns of $A$ (not of the echelon form) are a basis: ${vectors_latex(image)}$. "
                    f"The rank is {r}; any basis of the image is accepted, for example "
                    f"{_any_basis(r, 'en', _COLUMN)} of $A$."),
             "ru": (f"{_echelon_ru(R, pivots, n)} Образ натянут на столбцы, и базис образуют столбцы $A$ "
-                   f"(а не ступенчатой матрицы) с номерами главных элементов: ${_vectors_latex(image)}$. "
+                   f"(а не ступенчатой матрицы) с номерами главных элементов: ${vectors_latex(image)}$. "
                    f"Ранг равен {r}; подходит любой базис образа, например "
                    f"{_any_basis(r, 'ru', _COLUMN)} $A$."),
         },
@@ -211,9 +194,9 @@ def rank_from_columns(rng: random.Random) -> Variant:
         answer=answers.Integer(r, hints=hints),
         solution={
             "en": (f"{_echelon_en(R, pivots, n)} There are {r} pivots, so the rank is {r}: the pivot "
-                   f"columns ${_vectors_latex(image)}$ are a basis of the image."),
+                   f"columns ${vectors_latex(image)}$ are a basis of the image."),
             "ru": (f"{_echelon_ru(R, pivots, n)} Главных элементов {r}, поэтому ранг равен {r}: столбцы "
-                   f"${_vectors_latex(image)}$ образуют базис образа."),
+                   f"${vectors_latex(image)}$ образуют базис образа."),
         },
         params={"A": A},
         distractors={str(size): "not independent"},

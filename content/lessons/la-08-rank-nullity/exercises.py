@@ -5,23 +5,10 @@ import random
 from linlab.course import answers, randmat
 from linlab.course.exercises import Variant, exercise
 from linlab.course.i18n import plural
-from linlab.course.latex import matrix_latex, vector_latex, vector_text
+from linlab.course.latex import matrix_latex, vector_latex, vector_text, vectors_latex
 
 # Layer widths that occur in real models (BERT-mini, GPT-2, adapters, heads).
 _WIDTHS = (32, 64, 128, 256, 384, 512, 768, 1024, 1536, 3072)
-
-
-def _free_variable_basis(R: list[list[int]], pivots: list[int], n: int) -> list[list[int]]:
-    """The textbook kernel basis from the reduced echelon form R: one vector per free variable, which
-    is set to 1 (the other free variables to 0) while the pivot variables are solved for."""
-    basis = []
-    for f in (j for j in range(n) if j not in pivots):
-        v = [0] * n
-        v[f] = 1
-        for i, p in enumerate(pivots):
-            v[p] = -R[i][f]
-        basis.append(v)
-    return basis
 
 
 def _designed(
@@ -39,7 +26,7 @@ def _designed(
     R, pivots = randmat.rref(A)
     # with_rank's echelon form has integer entries, and row mixing does not change it, so the
     # free-variable vectors are integer vectors with a 1 in their free coordinate.
-    return A, pivots, _free_variable_basis(R, pivots, n)
+    return A, pivots, randmat.free_variable_basis(R, pivots)
 
 
 @exercise("nullity-from-matrix", answer_type="integer")
@@ -172,7 +159,6 @@ def kernel_basis_size(rng: random.Random) -> Variant:
     m, n = rng.choice([(2, 4), (2, 5), (3, 5)])
     r = rng.randint(1, min(m, n - 2))  # nullity at least 2: one vector is never enough
     A, pivots, kernel = _designed(rng, m, n, r)
-    vectors_latex = ", ".join(vector_latex(v) for v in kernel)
     return Variant(
         prompt={
             "en": (f"$A = {matrix_latex(A)}$ has rank ${r}$. How many vectors does a basis of "
@@ -184,10 +170,10 @@ def kernel_basis_size(rng: random.Random) -> Variant:
         solution={
             "en": (f"By rank–nullity $\\dim\\ker A = {n} - {r} = {n - r}$, so a basis has {n - r} vectors. "
                    f"Solving $A\\mathbf{{x}} = 0$ with one free variable set to $1$ at a time gives "
-                   f"${vectors_latex}$."),
+                   f"${vectors_latex(kernel)}$."),
             "ru": (f"По теореме о ранге и дефекте $\\dim\\ker A = {n} - {r} = {n - r}$, поэтому в базисе "
                    f"{n - r} {plural(n - r, ('вектор', 'вектора', 'векторов'))}. Решая $A\\mathbf{{x}} = 0$ и полагая по очереди одну свободную "
-                   f"переменную равной $1$, получаем ${vectors_latex}$."),
+                   f"переменную равной $1$, получаем ${vectors_latex(kernel)}$."),
         },
         params={"A": A},
         distractors={vector_text(kernel[0]): "dimension"},

@@ -4,7 +4,7 @@ import random
 
 from linlab.course import answers, randmat
 from linlab.course.exercises import Variant, exercise
-from linlab.course.latex import matrix_latex, matrix_text, vector_latex, vector_text
+from linlab.course.latex import matrix_latex, matrix_text, signed_text, vector_latex, vector_text
 
 _WIDTHS = (16, 32, 64, 128, 256, 512, 768, 1024)
 
@@ -14,13 +14,6 @@ def _small_square(rng: random.Random, n: int) -> list[list[int]]:
         M = [[rng.randint(-2, 3) for _ in range(n)] for _ in range(n)]
         if sum(x != 0 for row in M for x in row) >= n + 1:
             return M
-
-
-def _signed(c: int, first: bool = False) -> str:
-    """``c`` as a term of a sum: '3', '+ 3', '- 3'."""
-    if first:
-        return str(c)
-    return f"- {-c}" if c < 0 else f"+ {c}"
 
 
 @exercise("composition-matrix", answer_type="matrix")
@@ -149,22 +142,23 @@ def affine_composition(rng: random.Random) -> Variant:
             break
     slope, const = c * a, c * b + d
     wrong_const = a * d + b
-    key = f"{slope}*x {_signed(const)}"
-    wrong = f"{slope}*x {_signed(wrong_const)}"
+    key = f"{slope}*x {signed_text(const)}"
+    wrong = f"{slope}*x {signed_text(wrong_const)}"
     return Variant(
         prompt={
-            "en": (f"Two one-unit layers with biases: $f(x) = {a}x {_signed(b)}$ and $g(x) = {c}x {_signed(d)}$. "
+            "en": (f"Two one-unit layers with biases: $f(x) = {a}x {signed_text(b)}$ and "
+                   f"$g(x) = {c}x {signed_text(d)}$. "
                    f"Write $(g \\circ f)(x)$ as a single expression in $x$."),
-            "ru": (f"Два слоя из одного нейрона со смещениями: $f(x) = {a}x {_signed(b)}$ и "
-                   f"$g(x) = {c}x {_signed(d)}$. Запишите $(g \\circ f)(x)$ одним выражением от $x$."),
+            "ru": (f"Два слоя из одного нейрона со смещениями: $f(x) = {a}x {signed_text(b)}$ и "
+                   f"$g(x) = {c}x {signed_text(d)}$. Запишите $(g \\circ f)(x)$ одним выражением от $x$."),
         },
         answer=answers.Expression(key, variables=("x",)),
         solution={
-            "en": (f"$(g \\circ f)(x) = g({a}x {_signed(b)}) = {c}({a}x {_signed(b)}) {_signed(d)} = "
-                   f"{slope}x {_signed(const)}$. Two affine maps compose to one affine map: the slopes "
+            "en": (f"$(g \\circ f)(x) = g({a}x {signed_text(b)}) = {c}({a}x {signed_text(b)}) {signed_text(d)} = "
+                   f"{slope}x {signed_text(const)}$. Two affine maps compose to one affine map: the slopes "
                    f"multiply, and the bias of $f$ is scaled by $g$ before $g$'s own bias is added."),
-            "ru": (f"$(g \\circ f)(x) = g({a}x {_signed(b)}) = {c}({a}x {_signed(b)}) {_signed(d)} = "
-                   f"{slope}x {_signed(const)}$. Композиция двух аффинных отображений — снова аффинное "
+            "ru": (f"$(g \\circ f)(x) = g({a}x {signed_text(b)}) = {c}({a}x {signed_text(b)}) {signed_text(d)} = "
+                   f"{slope}x {signed_text(const)}$. Композиция двух аффинных отображений — снова аффинное "
                    f"отображение: наклоны перемножаются, а смещение $f$ масштабируется отображением $g$ "
                    f"до прибавления собственного смещения $g$."),
         },

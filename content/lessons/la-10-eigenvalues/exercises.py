@@ -4,12 +4,7 @@ import random
 
 from linlab.course import answers, randmat
 from linlab.course.exercises import Variant, exercise
-from linlab.course.latex import matrix_latex, vector_latex, vector_text
-
-
-def _signed(c: int) -> str:
-    """``c`` as a later term of a sum: '+ 3', '- 3'."""
-    return f"- {-c}" if c < 0 else f"+ {c}"
+from linlab.course.latex import matrix_latex, signed_text, vector_latex, vector_text
 
 
 def _poly(tr: int, det: int, var: str = "t") -> str:
@@ -19,7 +14,7 @@ def _poly(tr: int, det: int, var: str = "t") -> str:
         coef = "" if abs(tr) == 1 else f"{abs(tr)}*"
         text += f" {'-' if tr > 0 else '+'} {coef}{var}"
     if det:
-        text += f" {_signed(det)}"
+        text += f" {signed_text(det)}"
     return text
 
 
@@ -29,7 +24,7 @@ def _poly_latex(tr: int, det: int, var: str = "t") -> str:
         coef = "" if abs(tr) == 1 else str(abs(tr))
         text += f" {'-' if tr > 0 else '+'} {coef}{var}"
     if det:
-        text += f" {_signed(det)}"
+        text += f" {signed_text(det)}"
     return text
 
 
@@ -84,10 +79,10 @@ def largest_eigenvalue(rng: random.Random) -> Variant:
         answer=answers.Integer(big, hints=hints),
         solution={
             "en": (f"$\\operatorname{{tr}} A = {tr}$ and $\\det A = {det}$, so "
-                   f"$\\det(A - tI) = {_poly_latex(tr, det)} = (t {_signed(-big)})(t {_signed(-small)})$. "
+                   f"$\\det(A - tI) = {_poly_latex(tr, det)} = (t {signed_text(-big)})(t {signed_text(-small)})$. "
                    f"The eigenvalues are ${big}$ and ${small}$; the largest is ${big}$."),
             "ru": (f"$\\operatorname{{tr}} A = {tr}$, $\\det A = {det}$, поэтому "
-                   f"$\\det(A - tI) = {_poly_latex(tr, det)} = (t {_signed(-big)})(t {_signed(-small)})$. "
+                   f"$\\det(A - tI) = {_poly_latex(tr, det)} = (t {signed_text(-big)})(t {signed_text(-small)})$. "
                    f"Собственные значения — ${big}$ и ${small}$; наибольшее из них ${big}$."),
         },
         params={"A": A},

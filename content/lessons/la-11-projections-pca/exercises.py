@@ -12,24 +12,6 @@ def _dot(a: list, b: list) -> Fraction:
     return sum((Fraction(x) * y for x, y in zip(a, b)), Fraction(0))
 
 
-def _row(v: list) -> str:
-    """A vector in LaTeX as a row tuple, fractions as \\frac."""
-    return vector_latex(v, column=False)
-
-
-def _exact(v: list) -> list:
-    """Fractions with denominator 1 as ints, so the typed answer reads ``2`` rather than ``2/1``."""
-    return [int(x) if Fraction(x).denominator == 1 else Fraction(x) for x in v]
-
-
-def _exact_rows(A: list[list]) -> list[list]:
-    return [_exact(row) for row in A]
-
-
-def _parallel(u: list, v: list) -> bool:
-    return all(Fraction(u[i]) * v[j] == Fraction(u[j]) * v[i] for i in range(len(u)) for j in range(len(u)))
-
-
 @exercise("project-onto-line", answer_type="vector")
 def project_onto_line(rng: random.Random) -> Variant:
     n = rng.choice([2, 3])
@@ -37,11 +19,11 @@ def project_onto_line(rng: random.Random) -> Variant:
         a = randmat.vector(rng, n, entries=2)
         x = randmat.vector(rng, n, entries=3)
         aa, ax = _dot(a, a), _dot(a, x)
-        if aa < 2 or ax == 0 or _parallel(a, x):
+        if aa < 2 or ax == 0 or randmat.parallel(a, x):
             continue
-        p = _exact([ax / aa * t for t in a])
-        unscaled = _exact([ax * t for t in a])  # forgot to divide by a·a
-        residual = _exact([Fraction(s) - t for s, t in zip(x, p)])
+        p = randmat.as_exact([ax / aa * t for t in a])
+        unscaled = randmat.as_exact([ax * t for t in a])  # forgot to divide by a·a
+        residual = randmat.as_exact([Fraction(s) - t for s, t in zip(x, p)])
         if len({tuple(p), tuple(unscaled), tuple(residual)}) == 3:
             break
     hints = {
@@ -56,17 +38,19 @@ def project_onto_line(rng: random.Random) -> Variant:
     }
     return Variant(
         prompt={
-            "en": f"Find the orthogonal projection $p$ of $x = {_row(x)}$ onto the line spanned by $a = {_row(a)}$.",
-            "ru": f"Найдите ортогональную проекцию $p$ вектора $x = {_row(x)}$ на прямую, натянутую на $a = {_row(a)}$.",
+            "en": f"Find the orthogonal projection $p$ of $x = {vector_latex(x, column=False)}$ onto the line spanned "
+            f"by $a = {vector_latex(a, column=False)}$.",
+            "ru": f"Найдите ортогональную проекцию $p$ вектора $x = {vector_latex(x, column=False)}$ на прямую, "
+            f"натянутую на $a = {vector_latex(a, column=False)}$.",
         },
         answer=answers.Vector(p, hints=hints),
         solution={
             "en": f"$a^\\top x = {number_latex(ax)}$ and $a^\\top a = {number_latex(aa)}$, so "
-            f"$p = {number_latex(ax / aa)}\\, a = {_row(p)}$. Check: "
-            f"$x - p = {_row(residual)}$ is orthogonal to $a$.",
+            f"$p = {number_latex(ax / aa)}\\, a = {vector_latex(p, column=False)}$. Check: "
+            f"$x - p = {vector_latex(residual, column=False)}$ is orthogonal to $a$.",
             "ru": f"$a^\\top x = {number_latex(ax)}$ и $a^\\top a = {number_latex(aa)}$, поэтому "
-            f"$p = {number_latex(ax / aa)}\\, a = {_row(p)}$. Проверка: "
-            f"$x - p = {_row(residual)}$ ортогонален $a$.",
+            f"$p = {number_latex(ax / aa)}\\, a = {vector_latex(p, column=False)}$. Проверка: "
+            f"$x - p = {vector_latex(residual, column=False)}$ ортогонален $a$.",
         },
         params={"a": a, "x": x},
         distractors={vector_text(unscaled): "divide", vector_text(residual): "orthogonal"},
@@ -82,8 +66,8 @@ def projection_matrix_line(rng: random.Random) -> Variant:
         if aa >= 2 and sum(t != 0 for t in a) >= 2:
             break
     outer = [[s * t for t in a] for s in a]
-    P = _exact_rows([[Fraction(e) / aa for e in row] for row in outer])
-    complement = _exact_rows([[int(i == j) - Fraction(P[i][j]) for j in range(n)] for i in range(n)])
+    P = randmat.as_exact_rows([[Fraction(e) / aa for e in row] for row in outer])
+    complement = randmat.as_exact_rows([[int(i == j) - Fraction(P[i][j]) for j in range(n)] for i in range(n)])
     hints = {
         matrix_text(outer): {
             "en": "That is $aa^\\top$; divide it by $a^\\top a$, otherwise $P^2 \\neq P$.",
@@ -97,9 +81,9 @@ def projection_matrix_line(rng: random.Random) -> Variant:
     return Variant(
         prompt={
             "en": f"Write the matrix $P$ of the orthogonal projection of $\\mathbb{{R}}^{n}$ onto the line spanned by "
-            f"$a = {_row(a)}$.",
+            f"$a = {vector_latex(a, column=False)}$.",
             "ru": f"Запишите матрицу $P$ ортогональной проекции $\\mathbb{{R}}^{n}$ на прямую, натянутую на "
-            f"$a = {_row(a)}$.",
+            f"$a = {vector_latex(a, column=False)}$.",
         },
         answer=answers.Matrix(P, hints=hints),
         solution={
@@ -122,7 +106,7 @@ def least_squares_line(rng: random.Random) -> Variant:
         A = [[1, t] for t in ts]
         AtA = randmat.matmul(randmat.transpose(A), A)
         Atb = randmat.matvec(randmat.transpose(A), ys)
-        c = _exact(randmat.matvec(randmat.inverse(AtA), Atb))
+        c = randmat.as_exact(randmat.matvec(randmat.inverse(AtA), Atb))
         fitted = randmat.matvec(A, c)
         if any(Fraction(f) != y for f, y in zip(fitted, ys)) and c[0] != c[1]:
             break
@@ -142,12 +126,15 @@ def least_squares_line(rng: random.Random) -> Variant:
         },
         answer=answers.Vector(c, hints=hints),
         solution={
-            "en": f"With $A = {matrix_latex(A)}$ and $b = {_row(ys)}$ the normal equations are "
-            f"${matrix_latex(AtA)} c = {vector_latex(Atb)}$, so $c = {_row(c)}$. The residual "
-            f"$b - Ac = {_row([Fraction(y) - f for y, f in zip(ys, fitted)])}$ is orthogonal to both columns of $A$.",
-            "ru": f"При $A = {matrix_latex(A)}$ и $b = {_row(ys)}$ нормальные уравнения имеют вид "
-            f"${matrix_latex(AtA)} c = {vector_latex(Atb)}$, откуда $c = {_row(c)}$. Невязка "
-            f"$b - Ac = {_row([Fraction(y) - f for y, f in zip(ys, fitted)])}$ ортогональна обоим столбцам $A$.",
+            "en": f"With $A = {matrix_latex(A)}$ and $b = {vector_latex(ys, column=False)}$ the normal equations are "
+            f"${matrix_latex(AtA)} c = {vector_latex(Atb)}$, so $c = {vector_latex(c, column=False)}$. The residual "
+            f"$b - Ac = {vector_latex([Fraction(y) - f for y, f in zip(ys, fitted)], column=False)}$ is orthogonal to "
+            f"both columns of $A$.",
+            "ru": f"При $A = {matrix_latex(A)}$ и $b = {vector_latex(ys, column=False)}$ нормальные уравнения имеют "
+            f"вид "
+            f"${matrix_latex(AtA)} c = {vector_latex(Atb)}$, откуда $c = {vector_latex(c, column=False)}$. Невязка "
+            f"$b - Ac = {vector_latex([Fraction(y) - f for y, f in zip(ys, fitted)], column=False)}$ ортогональна "
+            f"обоим столбцам $A$.",
         },
         params={"t": ts, "y": ys},
         distractors={vector_text(swapped): "order"},
@@ -168,8 +155,8 @@ def pca_top_projector(rng: random.Random) -> Variant:
     q1q1 = [[Fraction(s * t, den) for t in w] for s in w]
     q2q2 = [[Fraction(s * t, den) for t in w2] for s in w2]
     C = [[int(high * q1q1[i][j] + low * q2q2[i][j]) for j in range(2)] for i in range(2)]
-    P = _exact_rows(q1q1)
-    wrong_dir = _exact_rows(q2q2)
+    P = randmat.as_exact_rows(q1q1)
+    wrong_dir = randmat.as_exact_rows(q2q2)
     unnormalised = [[s * t for t in w] for s in w]
     hints = {
         matrix_text(wrong_dir): {
@@ -192,11 +179,12 @@ def pca_top_projector(rng: random.Random) -> Variant:
         solution={
             "en": f"$C {vector_latex(list(w))} = {high} {vector_latex(list(w))}$ and "
             f"$C {vector_latex(list(w2))} = {low} {vector_latex(list(w2))}$, so the top eigenvalue is ${high}$ with "
-            f"eigenvector $w = {_row(list(w))}$. With $q_1 = w/\\|w\\|$, $P = q_1 q_1^\\top = \\frac{{ww^\\top}}{{{den}}} = {matrix_latex(P)}$, "
+            f"eigenvector $w = {vector_latex(list(w), column=False)}$. With $q_1 = w/\\|w\\|$, $P = q_1 q_1^\\top = "
+            f"\\frac{{ww^\\top}}{{{den}}} = {matrix_latex(P)}$, "
             f"a rank-one projection whose kernel is the line of the other eigenvector.",
             "ru": f"$C {vector_latex(list(w))} = {high} {vector_latex(list(w))}$ и "
             f"$C {vector_latex(list(w2))} = {low} {vector_latex(list(w2))}$, так что наибольшее собственное значение "
-            f"${high}$, собственный вектор $w = {_row(list(w))}$. При $q_1 = w/\\|w\\|$ получаем "
+            f"${high}$, собственный вектор $w = {vector_latex(list(w), column=False)}$. При $q_1 = w/\\|w\\|$ получаем "
             f"$P = q_1 q_1^\\top = \\frac{{ww^\\top}}{{{den}}} = {matrix_latex(P)}$ — проекцию ранга один, ядро которой — "
             f"прямая второго собственного вектора.",
         },

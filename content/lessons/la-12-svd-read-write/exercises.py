@@ -17,14 +17,6 @@ _R5 = [[Fraction(3, 5), Fraction(-4, 5)], [Fraction(4, 5), Fraction(3, 5)]]
 _R3 = [[Fraction(a, 3) for a in row] for row in ([1, 2, 2], [2, 1, -2], [2, -2, 1])]
 
 
-def _exact(v: list) -> list:
-    return [int(x) if Fraction(x).denominator == 1 else Fraction(x) for x in v]
-
-
-def _exact_rows(A: list[list]) -> list[list]:
-    return [_exact(row) for row in A]
-
-
 def _signed_permutation(rng: random.Random, n: int) -> list[list[int]]:
     perm = rng.sample(range(n), n)
     return [[rng.choice([1, -1]) if j == perm[i] else 0 for j in range(n)] for i in range(n)]
@@ -38,10 +30,6 @@ def _scrambled(rng: random.Random, Q: list[list[Fraction]]) -> list[list[Fractio
 
 def _col(A: list[list], j: int) -> list:
     return [row[j] for row in A]
-
-
-def _row(v: list) -> str:
-    return vector_latex(v, column=False)
 
 
 def _paren(x: int | Fraction) -> str:
@@ -130,9 +118,9 @@ def read_scale_write(rng: random.Random) -> Variant:
         x = randmat.vector(rng, 3, entries=3)
         r1 = sum(Fraction(a) * b for a, b in zip(v1, x))
         r2 = sum(Fraction(a) * b for a, b in zip(v2, x))
-        y = _exact([s1 * r1 * a + s2 * r2 * b for a, b in zip(u1, u2)])
-        unscaled = _exact([r1 * a + r2 * b for a, b in zip(u1, u2)])
-        first_only = _exact([s1 * r1 * a for a in u1])
+        y = randmat.as_exact([s1 * r1 * a + s2 * r2 * b for a, b in zip(u1, u2)])
+        unscaled = randmat.as_exact([r1 * a + r2 * b for a, b in zip(u1, u2)])
+        first_only = randmat.as_exact([s1 * r1 * a for a in u1])
         if r1 != 0 and r2 != 0 and len({tuple(y), tuple(unscaled), tuple(first_only)}) == 3:
             break
     hints = {
@@ -145,21 +133,26 @@ def read_scale_write(rng: random.Random) -> Variant:
             "ru": "Это только первое слагаемое; $Mx$ — сумма всех слагаемых $\\sigma_i \\langle v_i, x \\rangle u_i$.",
         },
     }
-    terms = (f"M = {s1}\\, u_1 v_1^\\top + {s2}\\, u_2 v_2^\\top, \\quad u_1 = {_row(u1)},\\ u_2 = {_row(u2)},"
-             f"\\ v_1 = {_row(v1)},\\ v_2 = {_row(v2)}")
+    terms = (f"M = {s1}\\, u_1 v_1^\\top + {s2}\\, u_2 v_2^\\top, \\quad u_1 = {vector_latex(u1, column=False)},\\ u_2 "
+             f"= {vector_latex(u2, column=False)},"
+             f"\\ v_1 = {vector_latex(v1, column=False)},\\ v_2 = {vector_latex(v2, column=False)}")
     return Variant(
         prompt={
-            "en": f"$${terms}.$$ Compute $Mx$ for $x = {_row(x)}$ by reading, scaling and writing.",
-            "ru": f"$${terms}.$$ Вычислите $Mx$ для $x = {_row(x)}$: прочитайте, умножьте и запишите.",
+            "en": f"$${terms}.$$ Compute $Mx$ for $x = {vector_latex(x, column=False)}$ by reading, scaling and "
+            f"writing.",
+            "ru": f"$${terms}.$$ Вычислите $Mx$ для $x = {vector_latex(x, column=False)}$: прочитайте, умножьте и "
+            f"запишите.",
         },
         answer=answers.Vector(y, hints=hints),
         solution={
             "en": f"Read: $\\langle v_1, x \\rangle = {number_latex(r1)}$, $\\langle v_2, x \\rangle = {number_latex(r2)}$. "
             f"Scale: ${s1} \\cdot {_paren(r1)} = {number_latex(s1 * r1)}$ and ${s2} \\cdot {_paren(r2)} = "
-            f"{number_latex(s2 * r2)}$. Write: ${_combination([s1 * r1, s2 * r2], ['u_1', 'u_2'])} = {_row(y)}$.",
+            f"{number_latex(s2 * r2)}$. Write: ${_combination([s1 * r1, s2 * r2], ['u_1', 'u_2'])} = "
+            f"{vector_latex(y, column=False)}$.",
             "ru": f"Чтение: $\\langle v_1, x \\rangle = {number_latex(r1)}$, $\\langle v_2, x \\rangle = {number_latex(r2)}$. "
             f"Умножение: ${s1} \\cdot {_paren(r1)} = {number_latex(s1 * r1)}$ и ${s2} \\cdot {_paren(r2)} = "
-            f"{number_latex(s2 * r2)}$. Запись: ${_combination([s1 * r1, s2 * r2], ['u_1', 'u_2'])} = {_row(y)}$.",
+            f"{number_latex(s2 * r2)}$. Запись: ${_combination([s1 * r1, s2 * r2], ['u_1', 'u_2'])} = "
+            f"{vector_latex(y, column=False)}$.",
         },
         params={"u1": u1, "u2": u2, "v1": v1, "v2": v2, "sigma": [s1, s2], "x": x},
         distractors={vector_text(unscaled): "scale", vector_text(first_only): "every term"},
@@ -213,13 +206,13 @@ def symmetric_inverse(rng: random.Random) -> Variant:
         P1 = [[Fraction(a * b, den) for b in w1] for a in w1]
         P2 = [[Fraction(a * b, den) for b in w2] for a in w2]
         S = [[int(l1 * P1[i][j] + l2 * P2[i][j]) for j in range(2)] for i in range(2)]
-        inv = _exact_rows([[P1[i][j] / l1 + P2[i][j] / l2 for j in range(2)] for i in range(2)])
+        inv = randmat.as_exact_rows([[P1[i][j] / l1 + P2[i][j] / l2 for j in range(2)] for i in range(2)])
         assert randmat.inverse(S) == inv
         if any(x == 0 for row in S for x in row):
             continue
-        entrywise = _exact_rows([[Fraction(1, x) for x in row] for row in S])
+        entrywise = randmat.as_exact_rows([[Fraction(1, x) for x in row] for row in S])
         d = randmat.det(S)
-        over_det = _exact_rows([[Fraction(x) / d for x in row] for row in S])
+        over_det = randmat.as_exact_rows([[Fraction(x) / d for x in row] for row in S])
         if len({matrix_text(inv), matrix_text(entrywise), matrix_text(over_det)}) == 3:
             break
     hints = {
@@ -240,10 +233,12 @@ def symmetric_inverse(rng: random.Random) -> Variant:
     inverted = _combination([Fraction(1, l1), Fraction(1, l2)], projectors)
     return Variant(
         prompt={
-            "en": f"The symmetric matrix $S = {matrix_latex(S)}$ has eigenvectors $w_1 = {_row(list(w1))}$ and "
-            f"$w_2 = {_row(list(w2))}$. Using them, compute $S^{{-1}}$.",
-            "ru": f"Симметричная матрица $S = {matrix_latex(S)}$ имеет собственные векторы $w_1 = {_row(list(w1))}$ и "
-            f"$w_2 = {_row(list(w2))}$. С их помощью найдите $S^{{-1}}$.",
+            "en": f"The symmetric matrix $S = {matrix_latex(S)}$ has eigenvectors $w_1 = "
+            f"{vector_latex(list(w1), column=False)}$ and "
+            f"$w_2 = {vector_latex(list(w2), column=False)}$. Using them, compute $S^{{-1}}$.",
+            "ru": f"Симметричная матрица $S = {matrix_latex(S)}$ имеет собственные векторы $w_1 = "
+            f"{vector_latex(list(w1), column=False)}$ и "
+            f"$w_2 = {vector_latex(list(w2), column=False)}$. С их помощью найдите $S^{{-1}}$.",
         },
         answer=answers.Matrix(inv, hints=hints),
         solution={

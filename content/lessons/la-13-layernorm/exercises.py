@@ -15,14 +15,6 @@ from linlab.course.exercises import Variant, exercise
 from linlab.course.latex import number_latex, vector_latex, vector_text
 
 
-def _exact(v: list) -> list:
-    return [int(x) if Fraction(x).denominator == 1 else Fraction(x) for x in v]
-
-
-def _row(v: list) -> str:
-    return vector_latex(v, column=False)
-
-
 @functools.lru_cache(maxsize=None)
 def _centred_with_square_variance() -> tuple[tuple[int, ...], ...]:
     """Sorted integer vectors c (length 4 to 6, entries in [-5, 5]) with sum 0 and variance a square >= 4.
@@ -68,8 +60,8 @@ def centre_vector(rng: random.Random) -> Variant:
         n = rng.randint(3, 5)
         x = [rng.randint(-4, 8) for _ in range(n)]
         mu = Fraction(sum(x), n)
-        c = _exact([t - mu for t in x])
-        removed = _exact([mu] * n)
+        c = randmat.as_exact([t - mu for t in x])
+        removed = randmat.as_exact([mu] * n)
         if mu != 0 and len(set(x)) > 1 and c != removed:
             break
     hints = {
@@ -86,16 +78,20 @@ def centre_vector(rng: random.Random) -> Variant:
     }
     return Variant(
         prompt={
-            "en": f"Compute the centred vector $Px = x - \\mu\\mathbf{{1}}$ for $x = {_row(x)}$, i.e. the orthogonal "
+            "en": f"Compute the centred vector $Px = x - \\mu\\mathbf{{1}}$ for $x = {vector_latex(x, column=False)}$, "
+            f"i.e. the orthogonal "
             f"projection of $x$ onto the hyperplane $\\mathbf{{1}}^\\perp$.",
-            "ru": f"Найдите центрированный вектор $Px = x - \\mu\\mathbf{{1}}$ для $x = {_row(x)}$, то есть ортогональную "
+            "ru": f"Найдите центрированный вектор $Px = x - \\mu\\mathbf{{1}}$ для $x = "
+            f"{vector_latex(x, column=False)}$, то есть ортогональную "
             f"проекцию $x$ на гиперплоскость $\\mathbf{{1}}^\\perp$.",
         },
         answer=answers.Vector(c, hints=hints),
         solution={
-            "en": f"$\\mu = \\frac{{{sum(x)}}}{{{n}}} = {number_latex(mu)}$, so $Px = {_row(c)}$. Its entries sum to $0$, "
+            "en": f"$\\mu = \\frac{{{sum(x)}}}{{{n}}} = {number_latex(mu)}$, so $Px = "
+            f"{vector_latex(c, column=False)}$. Its entries sum to $0$, "
             f"so it lies in $\\mathbf{{1}}^\\perp$.",
-            "ru": f"$\\mu = \\frac{{{sum(x)}}}{{{n}}} = {number_latex(mu)}$, поэтому $Px = {_row(c)}$. Сумма координат "
+            "ru": f"$\\mu = \\frac{{{sum(x)}}}{{{n}}} = {number_latex(mu)}$, поэтому $Px = "
+            f"{vector_latex(c, column=False)}$. Сумма координат "
             f"равна $0$, так что вектор лежит в $\\mathbf{{1}}^\\perp$.",
         },
         params={"x": x},
@@ -109,8 +105,8 @@ def layernorm_exact(rng: random.Random) -> Variant:
     n = len(c)
     mu = rng.choice([k for k in range(-3, 5) if k != 0])
     x = [t + mu for t in c]
-    y = _exact([Fraction(t, sigma) for t in c])
-    scaled_x = _exact([Fraction(t, sigma) for t in x])
+    y = randmat.as_exact([Fraction(t, sigma) for t in c])
+    scaled_x = randmat.as_exact([Fraction(t, sigma) for t in x])
     hints = {
         vector_text(c): {
             "en": "You centred correctly but did not divide by the standard deviation; the output must have length "
@@ -126,17 +122,21 @@ def layernorm_exact(rng: random.Random) -> Variant:
     return Variant(
         prompt={
             "en": f"Compute $N(x) = (x - \\mu\\mathbf{{1}})/\\sigma$ (LayerNorm with the $\\frac{{1}}{{n}}$ variance, no gain, "
-            f"no bias, $\\varepsilon = 0$) for $x = {_row(x)}$.",
+            f"no bias, $\\varepsilon = 0$) for $x = {vector_latex(x, column=False)}$.",
             "ru": f"Вычислите $N(x) = (x - \\mu\\mathbf{{1}})/\\sigma$ (LayerNorm с дисперсией через $\\frac{{1}}{{n}}$, без "
-            f"коэффициента и сдвига, $\\varepsilon = 0$) для $x = {_row(x)}$.",
+            f"коэффициента и сдвига, $\\varepsilon = 0$) для $x = {vector_latex(x, column=False)}$.",
         },
         answer=answers.Vector(y, hints=hints),
         solution={
-            "en": f"$\\mu = {mu}$, so $c = x - \\mu\\mathbf{{1}} = {_row(c)}$. Then $\\|c\\|^2 = {sum(t * t for t in c)}$, "
-            f"$\\sigma^2 = {sum(t * t for t in c)}/{n} = {sigma * sigma}$ and $\\sigma = {sigma}$, giving $N(x) = {_row(y)}$. "
+            "en": f"$\\mu = {mu}$, so $c = x - \\mu\\mathbf{{1}} = {vector_latex(c, column=False)}$. Then $\\|c\\|^2 = "
+            f"{sum(t * t for t in c)}$, "
+            f"$\\sigma^2 = {sum(t * t for t in c)}/{n} = {sigma * sigma}$ and $\\sigma = {sigma}$, giving $N(x) = "
+            f"{vector_latex(y, column=False)}$. "
             f"Check: the entries sum to $0$ and the squared length is ${n} = n$.",
-            "ru": f"$\\mu = {mu}$, поэтому $c = x - \\mu\\mathbf{{1}} = {_row(c)}$. Далее $\\|c\\|^2 = {sum(t * t for t in c)}$, "
-            f"$\\sigma^2 = {sum(t * t for t in c)}/{n} = {sigma * sigma}$ и $\\sigma = {sigma}$, откуда $N(x) = {_row(y)}$. "
+            "ru": f"$\\mu = {mu}$, поэтому $c = x - \\mu\\mathbf{{1}} = {vector_latex(c, column=False)}$. Далее "
+            f"$\\|c\\|^2 = {sum(t * t for t in c)}$, "
+            f"$\\sigma^2 = {sum(t * t for t in c)}/{n} = {sigma * sigma}$ и $\\sigma = {sigma}$, откуда $N(x) = "
+            f"{vector_latex(y, column=False)}$. "
             f"Проверка: сумма координат равна $0$, квадрат длины равен ${n} = n$.",
         },
         params={"x": x},
@@ -240,17 +240,19 @@ def ring_distance(rng: random.Random) -> Variant:
     approx_ru = f"{math.sqrt(total):.4f}".replace(".", "{,}")
     return Variant(
         prompt={
-            "en": f"How far is $x = {_row(x)}$ from the nearest point of the ring "
+            "en": f"How far is $x = {vector_latex(x, column=False)}$ from the nearest point of the ring "
             f"$\\{{y : \\sum_i y_i = 0,\\ \\|y\\| = \\sqrt{{{n}}}\\}}$ (that is, from its LayerNorm output $N(x)$)?",
-            "ru": f"На каком расстоянии находится $x = {_row(x)}$ от ближайшей точки кольца "
+            "ru": f"На каком расстоянии находится $x = {vector_latex(x, column=False)}$ от ближайшей точки кольца "
             f"$\\{{y : \\sum_i y_i = 0,\\ \\|y\\| = \\sqrt{{{n}}}\\}}$ (то есть от своего образа $N(x)$ при LayerNorm)?",
         },
         answer=answers.Number(f"sqrt({total})", hints=hints),
         solution={
-            "en": f"$\\mu = {mu}$ and $c = Px = {_row(c)}$ with $\\|c\\| = {norm_c}$. By Pythagoras the squared distance is "
+            "en": f"$\\mu = {mu}$ and $c = Px = {vector_latex(c, column=False)}$ with $\\|c\\| = {norm_c}$. By "
+            f"Pythagoras the squared distance is "
             f"$\\|x - c\\|^2 + (\\|c\\| - \\sqrt{{{n}}})^2 = {n}\\cdot{mu * mu} + {n}\\cdot({sigma} - 1)^2 = {axial} + {radial} = "
             f"{total}$, so the distance is $\\sqrt{{{total}}} \\approx {math.sqrt(total):.4f}$.",
-            "ru": f"$\\mu = {mu}$ и $c = Px = {_row(c)}$, $\\|c\\| = {norm_c}$. По теореме Пифагора квадрат расстояния равен "
+            "ru": f"$\\mu = {mu}$ и $c = Px = {vector_latex(c, column=False)}$, $\\|c\\| = {norm_c}$. По теореме "
+            f"Пифагора квадрат расстояния равен "
             f"$\\|x - c\\|^2 + (\\|c\\| - \\sqrt{{{n}}})^2 = {n}\\cdot{mu * mu} + {n}\\cdot({sigma} - 1)^2 = {axial} + {radial} = "
             f"{total}$, так что расстояние равно $\\sqrt{{{total}}} \\approx {approx_ru}$.",
         },
@@ -268,7 +270,7 @@ def rmsnorm_exact(rng: random.Random) -> Variant:
     n = len(x)
     q = sum(t * t for t in x)
     r = math.isqrt(q // n)
-    y = _exact([Fraction(t, r) for t in x])
+    y = randmat.as_exact([Fraction(t, r) for t in x])
     unit = [f"{vector_text([Fraction(t, r)])[1:-1]}/sqrt({n})" for t in x]
     unit_text = "(" + ", ".join(unit) + ")"
     hints = {
@@ -286,17 +288,19 @@ def rmsnorm_exact(rng: random.Random) -> Variant:
     return Variant(
         prompt={
             "en": f"Compute RMSNorm without gain and with $\\varepsilon = 0$, $x / \\sqrt{{\\frac{{1}}{{n}}\\sum_i x_i^2}}$, "
-            f"for $x = {_row(x)}$.",
+            f"for $x = {vector_latex(x, column=False)}$.",
             "ru": f"Вычислите RMSNorm без коэффициента и с $\\varepsilon = 0$, $x / \\sqrt{{\\frac{{1}}{{n}}\\sum_i x_i^2}}$, "
-            f"для $x = {_row(x)}$.",
+            f"для $x = {vector_latex(x, column=False)}$.",
         },
         answer=answers.Vector(y, hints=hints),
         solution={
             "en": f"$\\sum_i x_i^2 = {q}$, so the root mean square is $\\sqrt{{{q}/{n}}} = {r}$ and the output is "
-            f"${_row(y)}$, of length $\\sqrt{{{n}}}$. Unlike LayerNorm there is no centring: the mean "
+            f"${vector_latex(y, column=False)}$, of length $\\sqrt{{{n}}}$. Unlike LayerNorm there is no centring: the "
+            f"mean "
             f"${number_latex(Fraction(sum(x), n))}$ is kept (scaled).",
             "ru": f"$\\sum_i x_i^2 = {q}$, так что среднеквадратичное значение равно $\\sqrt{{{q}/{n}}} = {r}$, а результат — "
-            f"${_row(y)}$ длины $\\sqrt{{{n}}}$. В отличие от LayerNorm центрирования нет: среднее "
+            f"${vector_latex(y, column=False)}$ длины $\\sqrt{{{n}}}$. В отличие от LayerNorm центрирования нет: "
+            f"среднее "
             f"${number_latex(Fraction(sum(x), n))}$ сохраняется (с множителем).",
         },
         params={"x": x},

@@ -24,7 +24,19 @@ from typing import Sequence
 
 from linlab.errors import DTypeError, NonFiniteError, ShapeError
 
-__all__ = ["number_latex", "vector_latex", "matrix_latex", "number_text", "vector_text", "matrix_text"]
+__all__ = [
+    "number_latex",
+    "vector_latex",
+    "matrix_latex",
+    "number_text",
+    "vector_text",
+    "matrix_text",
+    "vectors_latex",
+    "factor_latex",
+    "products_latex",
+    "lincomb_latex",
+    "signed_text",
+]
 
 
 def _check_number(x: object, name: str) -> None:
@@ -113,10 +125,125 @@ def vector_latex(v: Sequence[int | Fraction | float], *, column: bool = True) ->
 
 
 def vector_text(v: Sequence[int | Fraction | float]) -> str:
-    """Plain text for a vector: ``(1, -2, 1/3)``."""
+    """Plain text for a vector: ``(1, -2, 1/3)``.
+
+    For an integer vector this is also valid LaTeX, so prompts use it for vectors written as tuples
+    (``$x = (1, -2, 0)$``) and it matches what a learner types.
+    """
     return "(" + ", ".join(number_text(x) for x in v) + ")"
 
 
 def matrix_text(A: Sequence[Sequence[int | Fraction | float]]) -> str:
     """Plain text for a matrix as a learner types it: ``1 2; 3 4``."""
     return "; ".join(" ".join(number_text(x) for x in row) for row in _rows(A))
+
+
+# --------------------------------------------------------------------------------------------------
+# pieces of worked solutions
+
+
+def vectors_latex(vectors: Sequence[Sequence[int | Fraction | float]]) -> str:
+    """Several column vectors, comma-separated: ``\\begin{pmatrix} 1 \\\\ 0 \\end{pmatrix}, …``.
+
+    Each vector (of any length n) is written by :func:`vector_latex`; an empty list gives ``""``.
+
+    Examples
+    --------
+    >>> print(vectors_latex([[1, 0], [2, -1]]))
+    \\begin{pmatrix} 1 \\\\ 0 \\end{pmatrix}, \\begin{pmatrix} 2 \\\\ -1 \\end{pmatrix}
+    """
+    return ", ".join(vector_latex(v) for v in vectors)
+
+
+def factor_latex(x: int | Fraction | float) -> str:
+    """LaTeX for a number as a factor of a product: :func:`number_latex`, in parentheses when negative.
+
+    Examples
+    --------
+    >>> factor_latex(3), factor_latex(-3), factor_latex(Fraction(-1, 2))
+    ('3', '(-3)', '(-\\\\frac{1}{2})')
+    """
+    s = number_latex(x)
+    return f"({s})" if x < 0 else s
+
+
+def _same_length(a: Sequence[object], b: Sequence[object], names: str) -> None:
+    if len(a) != len(b):
+        raise ShapeError(f"{names} must have the same length, got {len(a)} and {len(b)}")
+
+
+def products_latex(x: Sequence[int | Fraction | float], y: Sequence[int | Fraction | float]) -> str:
+    """The terms of the dot product of two vectors of length n: ``x_1 \\cdot y_1 + x_2 \\cdot y_2 + …``.
+
+    Every factor is written by :func:`factor_latex` (negative ones in parentheses).
+
+    Raises
+    ------
+    ShapeError
+        If ``x`` and ``y`` differ in length.
+
+    Examples
+    --------
+    >>> print(products_latex([1, -2], [3, 4]))
+    1 \\cdot 3 + (-2) \\cdot 4
+    """
+    _same_length(x, y, "x and y")
+    return " + ".join(f"{factor_latex(p)} \\cdot {factor_latex(q)}" for p, q in zip(x, y))
+
+
+def lincomb_latex(coeffs: Sequence[int | Fraction], terms: Sequence[str], *, dot: bool = False) -> str:
+    """LaTeX for the linear combination ``c_1 t_1 + c_2 t_2 + …`` of n terms, as a person writes it.
+
+    Signs are folded in (``2 v_1 - v_2``, never ``+ -1 v_2``), coefficients 1 and -1 are left out, terms
+    with coefficient 0 are dropped, and a combination with no terms left is ``0``.
+
+    Parameters
+    ----------
+    coeffs : sequence of int or Fraction, length n
+        The coefficients (written by :func:`number_latex`).
+    terms : sequence of str, length n
+        LaTeX for the terms: names (``"v_1"``) or whole vectors (``vector_text(v)``).
+    dot : bool
+        Write ``2 \\cdot t`` instead of ``2 t`` (for terms that are numbers or tuples).
+
+    Raises
+    ------
+    ShapeError
+        If ``coeffs`` and ``terms`` differ in length.
+
+    Examples
+    --------
+    >>> lincomb_latex([2, -1, 0], ["v_1", "v_2", "v_3"])
+    '2 v_1 - v_2'
+    >>> print(lincomb_latex([-1, 3], ["(1, 0)", "(0, 1)"], dot=True))
+    -(1, 0) + 3 \\cdot (0, 1)
+    >>> lincomb_latex([0, 0], ["a", "b"])
+    '0'
+    """
+    _same_length(coeffs, terms, "coeffs and terms")
+    out = ""
+    for c, t in zip(coeffs, terms):
+        if c == 0:
+            continue
+        size = "" if abs(c) == 1 else number_latex(abs(c)) + (" \\cdot " if dot else " ")
+        sign = ("-" if c < 0 else "") if not out else (" - " if c < 0 else " + ")
+        out += f"{sign}{size}{t}"
+    return out or "0"
+
+
+def signed_text(c: int) -> str:
+    """An integer as a later term of a sum: ``+ 3``, ``- 3``, ``+ 0``; plain text that is also LaTeX.
+
+    Raises
+    ------
+    DTypeError
+        If ``c`` is not an int.
+
+    Examples
+    --------
+    >>> "t^2 " + signed_text(-7) + "t " + signed_text(10)
+    't^2 - 7t + 10'
+    """
+    if type(c) is not int:
+        raise DTypeError(f"c must be an int, got {type(c).__name__} {c!r}")
+    return f"- {-c}" if c < 0 else f"+ {c}"

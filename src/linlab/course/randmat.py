@@ -50,6 +50,11 @@ __all__ = [
     "matmul",
     "matvec",
     "transpose",
+    "dot",
+    "parallel",
+    "free_variable_basis",
+    "as_exact",
+    "as_exact_rows",
 ]
 
 Exact = int | Fraction
@@ -289,6 +294,146 @@ def matvec(A: Sequence[Sequence[Exact]], v: Sequence[Exact]) -> list[Exact]:
 def transpose(A: Sequence[Sequence[Exact]]) -> list[list[Exact]]:
     """The transpose, shape ``(n, m)``."""
     return [list(col) for col in zip(*A)]
+
+
+def _checked_vector(v: Sequence[Exact], name: str) -> list[Exact]:
+    """Validate a vector of int/Fraction (a non-empty list or tuple) and copy it."""
+    if not isinstance(v, (list, tuple)) or not v:
+        raise ShapeError(f"{name} must be a non-empty list of numbers, got {v!r}")
+    for i, x in enumerate(v):
+        if type(x) is not int and (isinstance(x, bool) or not isinstance(x, (int, Fraction))):
+            raise DTypeError(f"{name}[{i}] must be an int or a Fraction, got {type(x).__name__} {x!r}")
+    return list(v)
+
+
+def _checked_pair(u: Sequence[Exact], v: Sequence[Exact], names: tuple[str, str]) -> tuple[list[Exact], list[Exact]]:
+    a, b = _checked_vector(u, names[0]), _checked_vector(v, names[1])
+    if len(a) != len(b):
+        raise ShapeError(f"{names[0]} and {names[1]} must have the same length, got {len(a)} and {len(b)}")
+    return a, b
+
+
+def dot(u: Sequence[Exact], v: Sequence[Exact]) -> Exact:
+    """The exact dot product ``u · v`` of two vectors of length n (an ``int`` for integer vectors).
+
+    Raises
+    ------
+    ShapeError
+        If the lengths differ or a vector is empty.
+    DTypeError
+        If an entry is not an int or a Fraction.
+
+    Examples
+    --------
+    >>> dot([1, 2, 3], [4, -5, 6]), dot([Fraction(1, 2), 1], [1, Fraction(1, 2)])
+    (12, 1)
+    """
+    a, b = _checked_pair(u, v, ("u", "v"))
+    if all(type(x) is int for x in a) and all(type(x) is int for x in b):
+        return sum(p * q for p, q in zip(a, b))
+    return _out(sum((Fraction(p) * q for p, q in zip(a, b)), Fraction(0)))
+
+
+def parallel(u: Sequence[Exact], v: Sequence[Exact]) -> bool:
+    """Whether ``u`` and ``v`` (length n) are linearly dependent: one a multiple of the other.
+
+    Exact: every 2×2 minor ``u_i v_j - u_j v_i`` is zero, i.e. the matrix with rows ``u, v`` has rank at
+    most 1.  A zero vector is parallel to every vector.
+
+    Raises
+    ------
+    ShapeError, DTypeError
+        As :func:`dot` does, for vectors of different lengths or with other entries than int/Fraction.
+
+    Examples
+    --------
+    >>> parallel([1, -2, 3], [-2, 4, -6]), parallel([1, 2], [2, 1]), parallel([0, 0], [1, 5])
+    (True, False, True)
+    """
+    a, b = _checked_pair(u, v, ("u", "v"))
+    n = len(a)
+    return all(a[i] * b[j] == a[j] * b[i] for i in range(n) for j in range(n))
+
+
+def free_variable_basis(R: Sequence[Sequence[Exact]], pivots: Sequence[int]) -> list[list[Exact]]:
+    """The textbook kernel basis read off a reduced row echelon form, as a worked solution shows it.
+
+    One vector per free column ``f`` (in increasing order): its free coordinate ``f`` is 1, the other
+    free coordinates are 0, and the pivot coordinate of row ``i`` is ``-R[i][f]``.  Unlike
+    :func:`kernel_basis` (primitive vectors, other signs) these are exactly the vectors a learner gets by
+    setting one free variable to 1; they are integer vectors when ``R`` is an integer matrix.
+
+    Parameters
+    ----------
+    R : list of rows, shape (m, n)
+        A reduced row echelon form, e.g. from :func:`rref` (zero rows below the pivot rows may be left in).
+    pivots : list of int
+        Its pivot columns, 0-based and increasing, ``pivots[i]`` the pivot of row ``i``.
+
+    Returns
+    -------
+    list of n - len(pivots) vectors of length n
+
+    Raises
+    ------
+    ShapeError
+        If ``pivots`` is not an increasing list of column indices with at most one per row of ``R``.
+
+    Examples
+    --------
+    >>> R, pivots = rref([[1, 2, 3], [2, 4, 6]])
+    >>> free_variable_basis(R, pivots)
+    [[-2, 1, 0], [-3, 0, 1]]
+    """
+    rows = _checked(R, "R")
+    n = len(rows[0])
+    piv = list(pivots) if isinstance(pivots, (list, tuple)) else None
+    if (piv is None or len(piv) > len(rows) or any(isinstance(p, bool) or not isinstance(p, int) for p in piv)
+            or any(not 0 <= p < n for p in piv) or piv != sorted(set(piv))):
+        raise ShapeError(f"pivots must be an increasing list of at most {len(rows)} column indices "
+                         f"from 0 to {n - 1}, got {pivots!r}")
+    basis = []
+    for f in (j for j in range(n) if j not in piv):
+        v: list[Exact] = [0] * n
+        v[f] = 1
+        for i, p in enumerate(piv):
+            v[p] = -rows[i][f]
+        basis.append(v)
+    return basis
+
+
+def as_exact(v: Sequence[Exact]) -> list[Exact]:
+    """A vector of int/Fraction with every integral entry as an ``int``: ``[Fraction(2, 1), …]`` → ``[2, …]``.
+
+    Answer keys and ``matrix_text``/``vector_text`` then show ``2`` rather than ``2/1``; the values are
+    unchanged.  An empty vector gives ``[]``.
+
+    Raises
+    ------
+    DTypeError
+        If an entry is not an int or a Fraction.
+
+    Examples
+    --------
+    >>> as_exact([Fraction(4, 2), Fraction(1, 3), -1])
+    [2, Fraction(1, 3), -1]
+    """
+    if not isinstance(v, (list, tuple)):
+        raise ShapeError(f"v must be a list of numbers, got {v!r}")
+    if v:
+        _checked_vector(v, "v")
+    return [_out(Fraction(x)) for x in v]
+
+
+def as_exact_rows(A: Sequence[Sequence[Exact]]) -> list[list[Exact]]:
+    """:func:`as_exact` for each row of a matrix of shape ``(m, n)``.
+
+    Examples
+    --------
+    >>> as_exact_rows([[Fraction(6, 3), 0], [Fraction(1, 2), 1]])
+    [[2, 0], [Fraction(1, 2), 1]]
+    """
+    return _out_rows(_fractions(A))
 
 
 # --------------------------------------------------------------------------------------------------
