@@ -206,3 +206,128 @@ def test_the_entry_point_prints_the_error_and_exits_1(tmp_path, monkeypatch, cap
     err = " ".join(capsys.readouterr().err.split())  # rich may wrap a long line
     assert err.startswith("error:") and "nothing.npy: no such file" in err
     assert "Traceback" not in err
+
+
+# Model folders as save_pretrained writes them (tiny configs, random weights, nothing downloaded).
+
+_CONV1D = ("attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj")
+
+
+@pytest.fixture(scope="module")
+def gpt2(tmp_path_factory):
+    """A tiny GPT-2 saved whole, sharded and as pytorch_model.bin: (model, {"single"|"sharded"|"bin": folder})."""
+    transformers = pytest.importorskip("transformers")
+    torch.manual_seed(0)
+    config = transformers.GPT2Config(n_layer=2, n_embd=32, n_head=4, n_positions=16, vocab_size=50)
+    model = transformers.GPT2LMHeadModel(config)
+    root = tmp_path_factory.mktemp("gpt2")
+    model.save_pretrained(root / "single")
+    model.save_pretrained(root / "sharded", max_shard_size="20KB")
+    # transformers 5 writes only safetensors (safe_serialization=False is gone), so the .bin folder is
+    # written the way transformers 4 did: the state dict through torch.save, next to config.json.
+    config.save_pretrained(root / "bin")
+    torch.save(model.state_dict(), root / "bin" / "pytorch_model.bin")
+    return model, {name: root / name for name in ("single", "sharded", "bin")}
+
+
+@pytest.fixture(scope="module")
+def bert(tmp_path_factory):
+    transformers = pytest.importorskip("transformers")
+    torch.manual_seed(1)
+    config = transformers.BertConfig(
+        vocab_size=40, hidden_size=24, num_hidden_layers=3, num_attention_heads=2, intermediate_size=48,
+        max_position_embeddings=16,
+    )  # fmt: skip
+    model = transformers.BertModel(config)
+    folder = tmp_path_factory.mktemp("bert") / "bert"
+    model.save_pretrained(folder)
+    return model, folder
+
+
+def test_gpt2_folders_transpose_conv1d_weights_to_out_in(gpt2):
+    model, folders = gpt2
+    assert (folders["sharded"] / "model.safetensors.index.json").is_file()
+    assert len(list(folders["sharded"].glob("model-*-of-*.safetensors"))) > 1
+    assert not (folders["bin"] / "model.safetensors").exists()
+    modules = dict(model.named_modules())
+    for kind, folder in folders.items():
+        for layer in (f"transformer.h.{i}.{c}" for i in range(2) for c in _CONV1D):
+            report = _json(folder, "--layer", layer, "--terms", 3)
+            W = modules[layer].weight.detach().numpy()  # Conv1D: (in, out)
+            assert report["key"] == f"{layer}.weight" and report["transposed"], (kind, layer)
+            assert report["shape"] == [W.shape[1], W.shape[0]]
+            _check_against_numpy(report, W.T, 3)
+
+
+def test_a_sharded_folder_opens_only_the_shard_holding_the_tensor(gpt2, tmp_path):
+    import shutil
+
+    model, folders = gpt2
+    folder = shutil.copytree(folders["sharded"], tmp_path / "sharded")
+    key = "transformer.h.1.mlp.c_fc.weight"
+    shard = json.loads((folder / "model.safetensors.index.json").read_text())["weight_map"][key]
+    for other in folder.glob("model-*.safetensors"):
+        if other.name != shard:
+            other.write_bytes(b"not a shard")  # reading any of these would fail
+    report = _json(folder, "--key", key, "--terms", 2)
+    assert report["source"] == str(folder / shard)
+    _check_against_numpy(report, model.transformer.h[1].mlp.c_fc.weight.detach().numpy().T, 2)
+
+
+def test_gpt2_non_conv1d_weights_and_the_table_header(gpt2):
+    model, folders = gpt2
+    report = _json(folders["single"], "--key", "transformer.wte")  # an embedding, stored (vocab, d_model)
+    assert report["shape"] == [50, 32] and not report["transposed"]
+    _check_against_numpy(report, model.transformer.wte.weight.detach().numpy(), 5)
+    result = _invoke(folders["single"], "--key", "transformer.h.0.attn.c_proj", "--terms", 2)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    name = "single/model.safetensors[transformer.h.0.attn.c_proj.weight]"
+    assert lines[0].startswith(f"{name}: shape (out, in) = (32, 32)")
+    assert "transposed to (out, in)" in lines[1]
+    s = np.linalg.svd(model.transformer.h[0].attn.c_proj.weight.detach().numpy().astype(np.float64), compute_uv=False)
+    rows = [line.split("│")[1:-1] for line in lines if line.startswith("│")]
+    sigmas = [float(r[1]) for r in rows if r[0].strip()]
+    np.testing.assert_allclose(sigmas, s[:2], rtol=1e-5)
+    assert "transposed" not in _invoke(folders["single"], "--key", "transformer.wte").output
+
+
+def test_bert_folder_reads_linear_weights_as_stored(bert):
+    model, folder = bert
+    layer = "encoder.layer.2.attention.output.dense"
+    report = _json(folder, "--layer", layer, "--terms", 4)
+    assert report["key"] == f"{layer}.weight" and not report["transposed"]
+    _check_against_numpy(report, model.encoder.layer[2].attention.output.dense.weight.detach().numpy(), 4)
+    report = _json(folder, "-k", "encoder.layer.0.intermediate.dense.weight", "--terms", 2)
+    assert report["shape"] == [48, 24]  # nn.Linear(24, 48).weight is (out, in) already
+    _check_against_numpy(report, model.encoder.layer[0].intermediate.dense.weight.detach().numpy(), 2)
+
+
+def _error(*args):
+    result = _invoke(*args)
+    assert result.exit_code != 0 and isinstance(result.exception, CheckpointError), result.output
+    return str(result.exception)
+
+
+def test_folder_errors_name_the_path_and_the_problem(gpt2, bert, tmp_path):
+    model, folders = gpt2
+    message = _error(folders["sharded"], "--key", "transformer.h.0.attn.c_atn")
+    assert str(folders["sharded"] / "model.safetensors.index.json") in message
+    assert "no tensor named 'transformer.h.0.attn.c_atn' (did you mean transformer.h.0.attn.c_attn" in message
+    message = _error(bert[1], "--layer", "layer.2.attention.output.dense")  # the "encoder." prefix left out
+    assert "(did you mean encoder.layer.2.attention.output.dense.weight?)" in message
+    matrices = [k for k, t in model.state_dict().items() if t.ndim == 2]
+    for kind, folder in folders.items():
+        message = _error(folder)
+        count = len(matrices) - (kind != "bin")  # save_pretrained drops lm_head.weight, tied to wte
+        assert f"({count} 2-D tensors): pass --key NAME. Available: " in message, message
+        assert "transformer.h.0.attn.c_attn.weight (32, 96)" in message  # the stored shape
+    truncated = tmp_path / "truncated"
+    truncated.mkdir()
+    data = (folders["single"] / "model.safetensors").read_bytes()
+    (truncated / "model.safetensors").write_bytes(data[: len(data) // 2])
+    message = _error(truncated, "--key", "transformer.wte")
+    assert message.startswith(f"{truncated / 'model.safetensors'} could not be read as a .safetensors file (truncated")
+    (tmp_path / "empty").mkdir()
+    message = _error(tmp_path / "empty")
+    assert message.startswith(f"{tmp_path / 'empty'} is a folder without model weights: expected one of model.")
