@@ -6,6 +6,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from torch.utils._python_dispatch import TorchDispatchMode
 
 from linlab import DTypeError, NonFiniteError, ShapeError
 from linlab.algebra.packing import PackingError, coherence
@@ -89,3 +90,56 @@ def test_bad_input(V, error):
 def test_bad_block():
     with pytest.raises(PackingError, match="block must be a positive integer"):
         coherence(np.eye(3), block=0)
+
+
+class LargestResult(TorchDispatchMode):
+    """Records the number of elements of every tensor any torch operation returns while it is active."""
+
+    def __init__(self):
+        super().__init__()
+        self.largest = 0
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        for t in torch.utils._pytree.tree_leaves(out):
+            if isinstance(t, torch.Tensor):
+                self.largest = max(self.largest, t.numel())
+        return out
+
+
+@given(st.integers(2, 9), st.data(), st.integers(0, 2**32 - 1))
+def test_tiled_path_never_holds_more_than_a_tile_or_v(block, data, seed):
+    # count = 3 blocks + 5 rows: at least four tile rows, the last one ragged unless block divides 5.
+    # No tensor may exceed a block × block tile or V's own size (d < block): a (block, count) strip or
+    # the count × count Gram matrix would.
+    d = data.draw(st.integers(1, block - 1))
+    count = 3 * block + 5
+    V = np.random.default_rng(seed).standard_normal((count, d))
+    seen = []
+    with LargestResult() as mode:
+        c, (i, j) = coherence(torch.from_numpy(V), block=block, return_pair=True, progress=seen.append)
+    assert mode.largest <= max(block * block, count * d) < block * count
+    assert mode.largest >= block * block  # the tiles were seen, so the mode does observe the computation
+    tiles = -(-count // block)
+    assert len(seen) == tiles * (tiles + 1) // 2 and seen[-1] == 1.0
+    assert c == pytest.approx(dense_coherence(V), abs=1e-12)
+    u, v = V[i] / np.linalg.norm(V[i]), V[j] / np.linalg.norm(V[j])
+    assert i < j and abs(u @ v) == pytest.approx(c, abs=1e-12)
+
+
+def test_the_size_check_catches_a_dense_gram_matrix():
+    X = torch.randn(29, 3, dtype=torch.float64)
+    with LargestResult() as mode:
+        (X @ X.T).abs().max()
+    assert mode.largest == 29 * 29 > max(8 * 8, 29 * 3)
+
+
+@given(vector_sets(), st.data())
+def test_float32_rows_of_extreme_magnitude(V, data):
+    # Squares of entries above ~1e19 overflow float32 and below ~1e-19 underflow; the rows are scaled by
+    # their largest entry first, so exact power-of-two rescalings down to 2^-100 and up to 2^100 change nothing.
+    exponents = data.draw(arrays(np.int64, (V.shape[0], 1), elements=st.integers(-100, 100)))
+    V32 = V.astype(np.float32)
+    scaled = torch.from_numpy(V32) * torch.from_numpy(np.ldexp(np.float32(1.0), exponents).astype(np.float32))
+    assert torch.isfinite(scaled).all()
+    assert coherence(scaled, block=7) == pytest.approx(dense_coherence(V32.astype(np.float64)), abs=2e-6)

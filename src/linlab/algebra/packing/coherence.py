@@ -95,27 +95,37 @@ def coherence(
     count = X.shape[0]
     if X.shape[1] == 0 and count > 0:
         raise PackingError(f"V has shape {tuple(X.shape)}: rows of length 0 have no direction")
-    # Norms one tile at a time: a huge V is never copied whole.
-    inv_norm = torch.cat([torch.linalg.vector_norm(X[i : i + block], dim=1) for i in range(0, count, block)] or [X.new_zeros(0)])
-    zero = (inv_norm == 0).nonzero()
+    # Scales and norms one tile at a time: a huge V is never copied whole.  Each row is divided by its
+    # largest |entry| before its norm is taken, so that rows whose squares overflow or underflow (above
+    # about 1e19 or below 1e-19 in float32) are neither lost nor reported as zero.
+    scale = torch.cat([X[i : i + block].abs().amax(dim=1) for i in range(0, count, block)] or [X.new_zeros(0)])
+    zero = (scale == 0).nonzero()
     if zero.numel():
         first = int(zero[0, 0])
         raise PackingError(
             f"V[{first}] is the zero vector ({zero.shape[0]} zero row(s) of {count}): a zero row has no direction, "
             f"so its |cos| with the others is undefined"
         )
-    inv_norm = inv_norm.reciprocal()
+    norm = torch.cat(
+        [torch.linalg.vector_norm(X[i : i + block] / scale[i : i + block, None], dim=1) for i in range(0, count, block)]
+        or [X.new_zeros(0)]
+    )  # in [1, √d]
+
+    def unit(start: int) -> torch.Tensor:
+        """Rows start … start + block − 1 of V, normalised: (≤ block, d)."""
+        return (X[start : start + block] / scale[start : start + block, None]).div_(norm[start : start + block, None])
+
     best = 0.0
     pair: tuple[int, int] | None = None
     starts = range(0, count, block)
     tiles = len(starts) * (len(starts) + 1) // 2
     done = 0
     for i in starts:
-        Xi = X[i : i + block] * inv_norm[i : i + block, None]  # (bi, d), unit rows
+        Xi = unit(i)  # (bi, d), unit rows
         for j in starts:
             if j < i:
                 continue
-            Xj = Xi if j == i else X[j : j + block] * inv_norm[j : j + block, None]
+            Xj = Xi if j == i else unit(j)
             G = Xi @ Xj.T  # (bi, bj) cosines
             if j == i:
                 G.fill_diagonal_(0.0)  # cos(v, v) = 1 is not a pair; G is symmetric, so i < j is covered
