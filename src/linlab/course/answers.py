@@ -526,7 +526,30 @@ class YesNo(Answer):
 # vectors and matrices
 
 
-class Vector(Answer):
+class _VectorKey(Answer):
+    """What Vector and ScaledVector share: the key's entries, its canonical text and how input is read."""
+
+    def __init__(self, values: Sequence[int | Fraction | float | str], *, rtol: float = 1e-6, atol: float = 1e-9,
+                 hints: dict[str, Texts] | None = None) -> None:
+        _check_tolerance(rtol, atol)
+        self.rtol, self.atol = float(rtol), float(atol)
+        self.values, self._entry_texts = _key_vector(values, "values")
+        self._check_key()
+        self._exact = _Exact(self.values)
+        super().__init__(hints=hints)
+
+    def _check_key(self) -> None:
+        """Reject a key that cannot be graded (before the hints are graded against it)."""
+
+    @property
+    def expected(self) -> str:
+        return "[" + ", ".join(self._entry_texts) + "]"
+
+    def _read(self, text: str) -> tuple[list[Scalar], str]:
+        return parse.parse_vector(text), text
+
+
+class Vector(_VectorKey):
     """A vector, right when every entry is equal (exactly, or within tolerance for decimals).
 
     Examples
@@ -539,21 +562,6 @@ class Vector(Answer):
     """
 
     answer_type = "vector"
-
-    def __init__(self, values: Sequence[int | Fraction | float | str], *, rtol: float = 1e-6, atol: float = 1e-9,
-                 hints: dict[str, Texts] | None = None) -> None:
-        _check_tolerance(rtol, atol)
-        self.rtol, self.atol = float(rtol), float(atol)
-        self.values, self._entry_texts = _key_vector(values, "values")
-        self._exact = _Exact(self.values)
-        super().__init__(hints=hints)
-
-    @property
-    def expected(self) -> str:
-        return "[" + ", ".join(self._entry_texts) + "]"
-
-    def _read(self, text: str) -> tuple[list[Scalar], str]:
-        return parse.parse_vector(text), text
 
     def _grade(self, value: tuple[list[Scalar], str]) -> _Verdict:
         got, text = value
@@ -753,7 +761,7 @@ class Matrix(Answer):
         return (len(value), len(value[0])) == (len(other), len(other[0])) and self._equal_rows(value, other)
 
 
-class ScaledVector(Answer):
+class ScaledVector(_VectorKey):
     """A direction: any non-zero multiple of ``values`` is right (an eigenvector, a normal vector).
 
     Examples
@@ -765,22 +773,9 @@ class ScaledVector(Answer):
 
     answer_type = "scaled_vector"
 
-    def __init__(self, values: Sequence[int | Fraction | float | str], *, rtol: float = 1e-6, atol: float = 1e-9,
-                 hints: dict[str, Texts] | None = None) -> None:
-        _check_tolerance(rtol, atol)
-        self.rtol, self.atol = float(rtol), float(atol)
-        self.values, self._entry_texts = _key_vector(values, "values")
+    def _check_key(self) -> None:
         if _is_zero(self.values, 0.0):
             raise ParseError("values must not be the zero vector: it has no direction")
-        self._exact = _Exact(self.values)
-        super().__init__(hints=hints)
-
-    @property
-    def expected(self) -> str:
-        return "[" + ", ".join(self._entry_texts) + "]"
-
-    def _read(self, text: str) -> tuple[list[Scalar], str]:
-        return parse.parse_vector(text), text
 
     def _grade(self, value: tuple[list[Scalar], str]) -> _Verdict:
         got, text = value
