@@ -3,6 +3,7 @@
 from fractions import Fraction
 
 import numpy as np
+import sympy
 import pytest
 import torch
 from hypothesis import given
@@ -137,3 +138,12 @@ def test_a_rank_one_matrix_rounded_to_float32_is_not_taken_as_exact():
     assert LinearMap(m32).rank == np.linalg.matrix_rank(m32.numpy()) == 1
     # small dyadic entries in float32 stay exact
     assert LinearMap(torch.tensor([[0.5, 1.0], [1.0, 2.0]], dtype=torch.float32)).is_exact
+
+
+@given(integer_matrices())
+def test_fraction_free_integer_rank_equals_the_pivot_count(rows):
+    rows = [[int(x) for x in row] for row in rows]
+    copy = [list(r) for r in rows]
+    fractions = [[Fraction(x) for x in row] for row in rows]  # exact.rank works on Fractions
+    assert exact.integer_rank(rows) == exact.rank(fractions) == sympy.Matrix(rows).rank()
+    assert rows == copy  # the caller's rows are left alone

@@ -15,7 +15,9 @@ from math import gcd, lcm
 import torch
 from torch import Tensor
 
-__all__ = ["rref", "rank", "kernel_basis", "image_basis", "orthogonal_basis", "matmul", "to_orthonormal"]
+__all__ = [
+    "rref", "rank", "integer_rank", "kernel_basis", "image_basis", "orthogonal_basis", "matmul", "to_orthonormal",
+]
 
 Matrix = list[list[Fraction]]
 Vector = list[Fraction]
@@ -56,6 +58,37 @@ def rref(rows: Matrix) -> tuple[Matrix, list[int]]:
 def rank(rows: Matrix) -> int:
     """The exact rank: the number of pivots."""
     return len(rref(rows)[1])
+
+
+def integer_rank(rows: list[list[int]]) -> int:
+    """The exact rank of an integer matrix by fraction-free elimination, without any Fraction.
+
+    Each step replaces a row by ``a·row − b·pivot_row`` (invertible since ``a != 0``) divided by its
+    gcd, so entries stay small integers.  The caller's rows are not modified.
+
+    >>> integer_rank([[1, 2, 3], [2, 4, 6], [1, 0, 1]])
+    2
+    """
+    rows = [r for r in rows if any(r)]
+    rank = 0
+    n = len(rows[0]) if rows else 0
+    for col in range(n):
+        if rank == len(rows):
+            break
+        pivot = next((i for i in range(rank, len(rows)) if rows[i][col]), None)
+        if pivot is None:
+            continue
+        rows[rank], rows[pivot] = rows[pivot], rows[rank]
+        top = rows[rank]
+        a = top[col]
+        for i in range(rank + 1, len(rows)):
+            b = rows[i][col]
+            if b:
+                r = [a * x - b * y for x, y in zip(rows[i], top)]
+                g = gcd(*r)
+                rows[i] = [x // g for x in r] if g > 1 else r
+        rank += 1
+    return rank
 
 
 def kernel_basis(rows: Matrix) -> list[Vector]:

@@ -25,7 +25,6 @@ instead of hanging.
 
 from __future__ import annotations
 
-import math
 import random
 from fractions import Fraction
 from typing import Iterator, Sequence
@@ -149,30 +148,6 @@ def _fractions(A: Sequence[Sequence[Exact]], name: str = "A") -> list[list[Fract
     return [[Fraction(x) for x in row] for row in _checked(A, name)]
 
 
-def _int_rank(rows: list[list[int]]) -> int:
-    """Rank of an integer matrix by fraction-free elimination (each row kept primitive)."""
-    rows = [r for r in rows if any(r)]
-    rank = 0
-    n = len(rows[0]) if rows else 0
-    for col in range(n):
-        pivot = next((i for i in range(rank, len(rows)) if rows[i][col]), None)
-        if pivot is None:
-            continue
-        rows[rank], rows[pivot] = rows[pivot], rows[rank]
-        p_row = rows[rank]
-        p = p_row[col]
-        for i in range(rank + 1, len(rows)):
-            q = rows[i][col]
-            if q:
-                r = [p * a - q * b for a, b in zip(rows[i], p_row)]
-                g = math.gcd(*r)
-                rows[i] = [a // g for a in r] if g > 1 else r
-        rank += 1
-        if rank == len(rows):
-            break
-    return rank
-
-
 def _out(x: Fraction) -> Exact:
     return x.numerator if x.denominator == 1 else x
 
@@ -189,7 +164,7 @@ def rank(A: Sequence[Sequence[Exact]]) -> int:
     """The exact rank of an integer or rational matrix of shape ``(m, n)``."""
     rows = _checked(A, "A")
     if all(type(x) is int for row in rows for x in row):
-        return _int_rank(rows)
+        return exact.integer_rank(rows)
     return exact.rank([[Fraction(x) for x in row] for row in rows])
 
 

@@ -8,6 +8,7 @@ import numbers
 from fractions import Fraction
 from typing import Any, Iterable, Sequence
 
+from linlab.algebra.exact import image_basis, integer_rank, kernel_basis, rref
 from linlab.course import parse
 from linlab.course.parse import Scalar
 from linlab.errors import DTypeError, ParseError, ShapeError
@@ -48,28 +49,12 @@ def _integer_vector(values: Iterable[Fraction]) -> list[int]:
     return _scaled(values)[0]
 
 
-def _integer_rank(rows: list[list[int]]) -> int:
-    """The exact rank of integer rows, by fraction-free elimination (rows are replaced, not modified)."""
-    rows = [r for r in rows if any(r)]
-    rank = 0
-    n = len(rows[0]) if rows else 0
-    for col in range(n):
-        if rank == len(rows):
-            break
-        pivot = next((i for i in range(rank, len(rows)) if rows[i][col]), None)
-        if pivot is None:
-            continue
-        rows[rank], rows[pivot] = rows[pivot], rows[rank]
-        top = rows[rank]
-        a = top[col]
-        for i in range(rank + 1, len(rows)):
-            b = rows[i][col]
-            if b:  # a·row - b·top: an invertible row operation (a != 0) that clears this column
-                r = [a * x - b * y for x, y in zip(rows[i], top)]
-                g = math.gcd(*r)
-                rows[i] = [x // g for x in r] if g > 1 else r
-        rank += 1
-    return rank
+def _matrix_rows(A: Sequence[Sequence[int | Fraction]]) -> list[list[Fraction]]:
+    """The exact rows of the matrix a KernelBasis / ImageBasis is built from, checked to be rectangular."""
+    rows = _exact_rows(A, "A")
+    if not rows or not rows[0] or any(len(r) != len(rows[0]) for r in rows):
+        raise ShapeError(f"A must be a non-empty matrix with rows of one length, got {A!r}")
+    return rows
 
 
 class _Span:
@@ -81,14 +66,12 @@ class _Span:
     """
 
     def __init__(self, vectors: list[list[Fraction]], n: int) -> None:
-        from linlab.algebra import exact
-
         self.n = n
         self.dim = len(vectors)
         if vectors:
-            R, pivots = exact.rref(vectors)
+            R, pivots = rref(vectors)
             self.rows = [(p, R[i]) for i, p in enumerate(pivots)]
-            normals = exact.kernel_basis(vectors) if self.dim < n else []
+            normals = kernel_basis(vectors) if self.dim < n else []
         else:
             self.rows = []
             normals = [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]
@@ -120,7 +103,7 @@ class _Span:
 
 
 def _rank_exact(vectors: list[list[Fraction]]) -> int:
-    return _integer_rank([_integer_vector(v) for v in vectors]) if vectors else 0
+    return integer_rank([_integer_vector(v) for v in vectors]) if vectors else 0
 
 
 def _rank_float(vectors: list[list[float]], tol: float) -> int:
@@ -252,7 +235,7 @@ class Basis(Answer):
             if not inside:
                 return _Verdict(False, builtin=self._not_in(v))
         if exact:
-            r = _integer_rank(ints)
+            r = integer_rank(ints)
         else:
             r = _rank_float([[s.approx for s in v] for v in got], self._tol([s for v in got for s in v]))
         if r < len(got):
@@ -295,13 +278,8 @@ class KernelBasis(Basis):
 
     def __init__(self, A: Sequence[Sequence[int | Fraction]], *, name: Texts | None = None,
                  witness_name: str = "A", hints: dict[str, Texts] | None = None) -> None:
-        from linlab.algebra import exact
-
-        rows = _exact_rows(A, "A")
-        if not rows or not rows[0] or any(len(r) != len(rows[0]) for r in rows):
-            raise ShapeError(f"A must be a non-empty matrix with rows of one length, got {A!r}")
-        self.A = rows
-        super().__init__(exact.kernel_basis(rows), ambient=len(rows[0]), name=name, witness=rows,
+        rows = self.A = _matrix_rows(A)
+        super().__init__(kernel_basis(rows), ambient=len(rows[0]), name=name, witness=rows,
                          witness_name=witness_name, hints=hints)
 
     @staticmethod
@@ -325,13 +303,8 @@ class ImageBasis(Basis):
 
     def __init__(self, A: Sequence[Sequence[int | Fraction]], *, name: Texts | None = None,
                  witness_name: str = "A", hints: dict[str, Texts] | None = None) -> None:
-        from linlab.algebra import exact
-
-        rows = _exact_rows(A, "A")
-        if not rows or not rows[0] or any(len(r) != len(rows[0]) for r in rows):
-            raise ShapeError(f"A must be a non-empty matrix with rows of one length, got {A!r}")
-        self.A = rows
-        super().__init__(exact.image_basis(rows), ambient=len(rows), name=name, witness=[list(c) for c in zip(*rows)],
+        rows = self.A = _matrix_rows(A)
+        super().__init__(image_basis(rows), ambient=len(rows), name=name, witness=[list(c) for c in zip(*rows)],
                          witness_name=witness_name, hints=hints)
 
     @staticmethod
