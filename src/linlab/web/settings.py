@@ -127,6 +127,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing folder before collectstatic has run
 # plotly.js comes from the installed plotly package, served by the site itself (no CDN).
 STATICFILES_DIRS = [("plotly", Path(__import__("plotly").__file__).parent / "package_data")]
 WHITENOISE_USE_FINDERS = True
