@@ -7,6 +7,12 @@ import pytest
 from linlab.course import load_course
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Creating users dominates these tests' setup; the real hasher is exercised by the sign-up tests' forms.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def course():
     return load_course()

@@ -167,3 +167,17 @@ def test_due_cards_make_the_lesson_review_due(course, learner):
     assert lesson_progress(learner, now=card.due)[LESSON].state == "review-due"
     assert list(actions.due_cards(learner, now=card.due)) == [card]
     assert list(actions.due_cards(learner, now=card.due - timedelta(seconds=1))) == []
+
+
+def test_an_attempt_at_a_retired_exercise_is_404_not_a_crash(course, learner):
+    gen = ExerciseGenerator.objects.filter(lesson_id=LESSON).first()
+    attempt = actions.current_attempt(learner, gen)
+    lesson = course.lessons[LESSON]
+    smaller_lesson = dataclasses.replace(lesson, exercises=tuple(e for e in lesson.exercises if e.id != gen.exercise_id))
+    from unittest import mock
+
+    smaller = dataclasses.replace(course, lessons={**course.lessons, LESSON: smaller_lesson})
+    with mock.patch.object(actions, "load_course", return_value=smaller):
+        with pytest.raises(actions.ActionError) as err:
+            actions.variant_of(attempt)
+    assert err.value.status == 404 and "is no longer part of the course" in str(err.value)

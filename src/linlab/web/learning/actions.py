@@ -143,9 +143,16 @@ def _seed(user: Any, gen: ExerciseGenerator, number: int, review: bool) -> int:
 
 
 def variant_of(attempt: Attempt) -> Any:
-    """The exercise variant an attempt shows (regenerated from its seed; generation is deterministic)."""
-    lesson = load_course().lessons[attempt.generator.lesson_id]
-    return lesson.exercise(attempt.generator.exercise_id).generate(attempt.seed)
+    """The exercise variant an attempt shows (regenerated from its seed; generation is deterministic).
+
+    Raises ActionError(404) when the exercise has since left the course (the attempt's row stays).
+    """
+    gen = attempt.generator
+    lesson = load_course().lessons.get(gen.lesson_id)
+    exercise = next((e for e in lesson.exercises if e.id == gen.exercise_id), None) if lesson else None
+    if exercise is None:
+        raise ActionError(f"The exercise {gen.lesson_id}/{gen.exercise_id} is no longer part of the course.", status=404)
+    return exercise.generate(attempt.seed)
 
 
 def current_attempt(user: Any, gen: ExerciseGenerator) -> Attempt:
