@@ -5,14 +5,24 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test venv clean
 
+# The course site: migrate the database (SQLite in var/ unless DATABASE_URL is set), load or update the
+# course from content/, then serve at http://$(HOST):$(PORT)/ until Ctrl+C.
 run: $(STAMP)
-	$(BIN)/linlab tour
+	$(BIN)/linlab serve --host $(HOST) --port $(PORT)
 
+# Every test on SQLite, then the database tests again on a real PostgreSQL server (scripts/postgres_tests.py
+# finds or starts one).  Both runs always happen; the status is non-zero if either failed.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	@bash scripts/ensure-chromium.sh
+	@status=0; \
+	$(BIN)/python -m pytest || status=$$?; \
+	$(BIN)/python scripts/postgres_tests.py || status=$$?; \
+	exit $$status
 
 venv: $(STAMP)
 

@@ -145,12 +145,14 @@ def course_root(path: str | os.PathLike[str] | None = None) -> Path:
     """The folder holding the lesson folders.
 
     ``path`` if given, else ``$LINLAB_CONTENT``, else the checkout's ``content/lessons`` (found relative
-    to this package).  A folder that has a ``lessons`` subfolder (``content/``) means that subfolder.
+    to this package), else the copy of it an installed wheel carries (``linlab/_content/lessons``; in a
+    checkout ``src/linlab/_content`` is a link to ``content/``, so there is one source).  A folder that
+    has a ``lessons`` subfolder (``content/``) means that subfolder.
 
     Raises
     ------
     CourseError
-        If the folder does not exist (for example, linlab installed without a checkout).
+        If the folder does not exist (for example, a path or ``$LINLAB_CONTENT`` naming no folder).
     """
     if path is not None:
         root, origin = Path(path), "the path given"
@@ -158,6 +160,8 @@ def course_root(path: str | os.PathLike[str] | None = None) -> Path:
         root, origin = Path(os.environ["LINLAB_CONTENT"]), "$LINLAB_CONTENT"
     else:
         root, origin = Path(__file__).resolve().parents[3] / "content" / "lessons", "the checkout's content/lessons"
+        if not root.is_dir():
+            root, origin = Path(__file__).resolve().parents[1] / "_content" / "lessons", "the installed package's lessons"
     if (root / "lessons").is_dir():
         root = root / "lessons"
     if not root.is_dir():
