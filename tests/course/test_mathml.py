@@ -153,3 +153,18 @@ def test_to_mathml_on_arbitrary_text_never_raises_anything_but_math_error(latex)
         parse(to_mathml(latex))
     except MathError:
         pass
+
+
+@pytest.mark.parametrize("env, left, right", [("pmatrix", "&#x00028;", "&#x00029;"), ("bmatrix", "[", "]"), ("vmatrix", "&#x0007C;", "&#x0007C;")])
+def test_matrix_brackets_are_stretchy_fences_around_the_table(env, left, right):
+    out = to_mathml(rf"A = \begin{{{env}}} 1 & 2 \\ 3 & 4 \end{{{env}}}")
+    fence = '<mo stretchy="true" fence="true" form="{}">{}</mo>'
+    assert fence.format("prefix", left) + "<mtable>" in out
+    assert "</mtable>" + fence.format("postfix", right) in out
+
+
+def test_function_names_are_followed_by_a_thin_space():
+    out = to_mathml(r"\dim \ker A")
+    assert out.count('<mspace width="0.1667em"></mspace>') == 2
+    assert "<mi>dim</mi><mspace" in out and "<mi>ker</mi><mspace" in out
+    assert "<mspace" not in to_mathml(r"d + i + m")

@@ -191,6 +191,28 @@ def _check_output(latex: str, mathml: str) -> None:
             )
 
 
+# latex2mathml writes pmatrix's parentheses as plain <mo> next to the <mtable>; browsers then draw them
+# at text height.  As \left( … \right) they become stretchy fences that span the matrix.
+_MATRIX_FENCES = {"pmatrix": ("(", ")"), "bmatrix": ("[", "]"), "Bmatrix": ("\\{", "\\}"),
+                  "vmatrix": ("|", "|"), "Vmatrix": ("\\|", "\\|")}
+_MATRIX_ENV = re.compile(r"\\(begin|end)\s*\{(pmatrix|bmatrix|Bmatrix|vmatrix|Vmatrix)\}")
+
+# \dim, \ker, … come out as <mi>dim</mi> with nothing after them, so "dim ker A" renders "dimkerA".
+_FUNCTION_NAMES = re.compile(r"<mi>(dim|ker|det|tr|rank|span|exp|log|ln|sin|cos|tan|max|min|sup|inf|arg|deg|lim)</mi>")
+
+
+def _fence_matrices(latex: str) -> str:
+    def swap(match: re.Match[str]) -> str:
+        left, right = _MATRIX_FENCES[match.group(2)]
+        return f"\\left{left}\\begin{{matrix}}" if match.group(1) == "begin" else f"\\end{{matrix}}\\right{right}"
+
+    return _MATRIX_ENV.sub(swap, latex)
+
+
+def _space_function_names(mathml: str) -> str:
+    return _FUNCTION_NAMES.sub(r'<mi>\1</mi><mspace width="0.1667em"></mspace>', mathml)
+
+
 def to_mathml(latex: str, *, display: bool = False) -> str:
     r"""Convert one formula to a ``<math>`` element, strictly.
 
@@ -226,6 +248,7 @@ def to_mathml(latex: str, *, display: bool = False) -> str:
         raise MathError(repr(latex), f"a formula must be a str, got {type(latex).__name__}")
     _check_source(latex)
     source = re.sub(r"\\(begin|end)\s*\{aligned\}", r"\\\1{align*}", latex)
+    source = _fence_matrices(source)
     try:
         mathml = _convert(source, display="block" if display else "inline")
     except RecursionError:
@@ -234,4 +257,4 @@ def to_mathml(latex: str, *, display: bool = False) -> str:
         reason = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
         raise MathError(latex, f"latex2mathml cannot convert it ({reason})") from None
     _check_output(latex, mathml)
-    return mathml
+    return _space_function_names(mathml)
