@@ -11,7 +11,7 @@ import importlib
 
 import typer
 
-MODULES = ("readwrite", "layernorm", "pack", "course", "serve")
+MODULES = ("readwrite", "layernorm", "pack", "course", "serve", "analyze")
 
 
 def register_all(app: typer.Typer) -> None:
