@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from linlab.algebra import LinearMap, Subspace
+from linlab.course.randmat import det as exact_det
 
 from . import display
 from .core import Field, Figure, Lab, Result
@@ -56,25 +57,6 @@ def random_matrix_text(rows: int, cols: int, *, rng: random.Random | None = None
             return "; ".join(" ".join(str(x) for x in row) for row in A)
 
 
-def _determinant(rows: list[list[Fraction]]) -> Fraction:
-    """det by Gaussian elimination over the rationals (n ≤ 6, so n³ Fraction steps)."""
-    a = [list(row) for row in rows]
-    n, det = len(a), Fraction(1)
-    for c in range(n):
-        pivot = next((r for r in range(c, n) if a[r][c] != 0), None)
-        if pivot is None:
-            return Fraction(0)
-        if pivot != c:
-            a[c], a[pivot] = a[pivot], a[c]
-            det = -det
-        det *= a[c][c]
-        for r in range(c + 1, n):
-            f = a[r][c] / a[c][c]
-            if f:
-                a[r] = [x - f * y for x, y in zip(a[r], a[c])]
-    return det
-
-
 def _basis_vectors(sub: Subspace, exact: bool) -> list[list[int | float]]:
     """A subspace's basis as rows: the integer basis on the exact path, else the orthonormal one."""
     if exact and sub.integer_basis is not None:
@@ -100,7 +82,7 @@ def compute(values: Mapping[str, str]) -> Result:
     determinant: Fraction | float | None = None
     if m == n:
         if exact and all(isinstance(x, Fraction) for row in entries for x in row):
-            determinant = _determinant([list(row) for row in entries])
+            determinant = Fraction(exact_det([list(row) for row in entries]))
         else:
             scale = float(A.matrix.abs().max()) ** n  # rounding noise in det is relative to this
             determinant = display.clean(float(np.linalg.det(A.matrix.double().numpy())), scale)
