@@ -222,25 +222,25 @@ def _run(src: WeightSource, plan: _Plan, selected: set[str], device: torch.devic
     tied_sources = {i.tied_to for i in plain if i.tied_to}
     total = len(plain) + len({n for a in attention for n in (a.q, a.k, a.v, a.o)}) + len(lora) + len(norm_infos)
     counter = _Counter(total, progress)
-    batch = SpectrumBatch(device=device)
-    heads: list[MapReport] = []
-    for a in attention:
-        weights = {n: _matrix(src, plan.maps[n]) for n in dict.fromkeys((a.q, a.k, a.v, a.o))}
-        for name, weight in weights.items():
-            if name in selected:
-                _queue(batch, src, plan.maps[name], weight)
-            counter.tick(name)
-        heads += _head_reports(a, weights, plan.maps[a.q].dtype, selected, src)
-        del weights
-    for info in plain:
-        if info.tied_to is None:
-            _queue(batch, src, info, _matrix(src, info))
-        counter.tick(info.name)
-    for key in tied_sources - {i.key for i in plain if i.tied_to is None}:
-        tied_info = src.info(key)  # the embedding a selected unembedding is tied to, not itself selected
-        _queue(batch, src, tied_info, _matrix(src, tied_info))
-    maps = heads + [_lora_report(src, g, plan.maps, counter) for g in lora]
-    spectra = batch.results()
+    with SpectrumBatch(device=device) as batch:  # workers solve queued spectra while the next weights are read
+        heads: list[MapReport] = []
+        for a in attention:
+            weights = {n: _matrix(src, plan.maps[n]) for n in dict.fromkeys((a.q, a.k, a.v, a.o))}
+            for name, weight in weights.items():
+                if name in selected:
+                    _queue(batch, src, plan.maps[name], weight)
+                counter.tick(name)
+            heads += _head_reports(a, weights, plan.maps[a.q].dtype, selected, src)
+            del weights
+        for info in plain:
+            if info.tied_to is None:
+                _queue(batch, src, info, _matrix(src, info))
+            counter.tick(info.name)
+        for key in tied_sources - {i.key for i in plain if i.tied_to is None}:
+            tied_info = src.info(key)  # the embedding a selected unembedding is tied to, not itself selected
+            _queue(batch, src, tied_info, _matrix(src, tied_info))
+        maps = heads + [_lora_report(src, g, plan.maps, counter) for g in lora]
+        spectra = batch.results()
     for info in [*(plan.maps[n] for n in in_attention if n in selected), *plain]:
         maps.append(_plain_report(info, spectra, src))
     reports = [_norm_report(src, i, counter) for i in norm_infos]
