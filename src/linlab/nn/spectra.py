@@ -433,6 +433,8 @@ def _eigvalsh(gram: np.ndarray) -> np.ndarray | None:
             return np.linalg.eigvalsh(gram)
         except np.linalg.LinAlgError:
             return None
+    if gram.dtype != np.float64 or not gram.flags.c_contiguous or not gram.flags.writeable:
+        gram = np.array(gram, dtype=np.float64, order="C")  # LAPACK reads and overwrites raw memory
     k = gram.shape[0]
     lam = np.empty(k)
     return lam if dsyevd(_COL_MAJOR, b"N", b"L", k, gram.ctypes.data, k, lam.ctypes.data) == 0 else None
