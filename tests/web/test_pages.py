@@ -220,3 +220,12 @@ def test_any_typed_answer_gets_a_page_not_a_500(text):
     sync_course()
     response = Client().post(f"/lessons/{LESSON}/checks/five-to-three/", {"answer": text}, HTTP_HX_REQUEST="true")
     assert response.status_code in (200, 400)
+
+
+def test_prerequisites_show_the_learners_mastery(signed_in, course):
+    prereq = course.lessons[LESSON].prerequisites[0]
+    check = course.lessons[prereq].checks[0]
+    signed_in.post(f"/lessons/{prereq}/checks/{check.id}/", {"answer": check.answer_text})
+    html = signed_in.get(f"/lessons/{LESSON}/").content.decode()
+    chips = html[html.index('class="prereqs"'):html.index('id="definition"')]
+    assert f'href="/lessons/{prereq}/" class="chip state-in-progress" title="in progress"' in chips

@@ -117,8 +117,9 @@ def _lesson_response(request: HttpRequest, lesson_id: str, *, fresh: dict[str, C
     progress = lesson_progress(request.user, lesson_ids=[lesson_id, *ids])
     def link(other_id: str) -> dict[str, Any]:
         other = course.lessons.get(other_id)
-        return {"id": other_id, "title": other.title[lang] if other else other_id,
-                "state": progress[other_id].state if other_id in progress else "not-started"}
+        state = progress[other_id].state if other_id in progress else "not-started"
+        return {"id": other_id, "title": other.title[lang] if other else other_id, "state": state,
+                "label": STATE_LABELS[state]}
     exercises = [{"id": e.id, "title": exercise_title(e, lang), "answer_type": e.answer_type} for e in lesson.exercises]
     context = {
         "nav": "map",
