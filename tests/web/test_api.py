@@ -23,7 +23,6 @@ from linlab.web.api.models import ApiToken
 from linlab.web.api.tokens import create_token
 from linlab.web.learning.models import Attempt, CheckAnswer, Profile, ReviewCard, ReviewLog
 from linlab.web.learning.progress import lesson_progress
-from linlab.web.learning.sync import sync_course
 
 pytestmark = pytest.mark.django_db
 
@@ -33,28 +32,6 @@ NO_CREDENTIALS = "Authentication required: send an API token (Authorization: Bea
 BAD_TOKEN = "The API token is invalid or has been revoked."
 NO_CSRF = ("CSRF check failed: a browser session must send the X-CSRFToken header with POST, PUT, PATCH and "
            "DELETE requests (or use an API token instead).")
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Users are created in most tests; the slow default hasher would dominate their time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def course_index():
-    """The database's index of the course, synced from content/."""
-    return sync_course()
-
-
-@pytest.fixture
-def learner(django_user_model):
-    return django_user_model.objects.create_user("ada", password="a-long-enough-password")
-
-
-@pytest.fixture
-def other(django_user_model):
-    return django_user_model.objects.create_user("bob", password="a-long-enough-password")
 
 
 def _token_client(user, **kwargs) -> Client:
@@ -244,9 +221,9 @@ def test_an_overlong_answer_is_refused_with_the_rules_message(api, course_index)
     assert response.json()["detail"] == "The request does not fit the API: body.answer: Field required."
 
 
-def test_another_learners_attempt_is_not_found(api, course_index, other):
+def test_another_learners_attempt_is_not_found(api, course_index, other_learner):
     lesson_id, exercise_id = _first_exercise("integer")
-    theirs = _post(_token_client(other), f"/lessons/{lesson_id}/exercises/{exercise_id}/attempts").json()
+    theirs = _post(_token_client(other_learner), f"/lessons/{lesson_id}/exercises/{exercise_id}/attempts").json()
     _, variant = _variant(theirs["id"])
     message = {"detail": f"You have no attempt {theirs['id']}."}
     response = api.get(f"{API}/attempts/{theirs['id']}")
@@ -375,15 +352,15 @@ def test_tokens_are_created_by_a_session_stored_hashed_and_revocable(client, cou
     assert (response.status_code, response.json()) == (404, {"detail": f"You have no API token {made['prefix']!r}."})
 
 
-def test_tokens_stop_working_for_inactive_users_and_are_private(course_index, learner, other):
+def test_tokens_stop_working_for_inactive_users_and_are_private(course_index, learner, other_learner):
     api = _token_client(learner)
-    _, theirs = create_token(other)
-    prefix = ApiToken.objects.get(user=other).prefix
+    _, theirs = create_token(other_learner)
+    prefix = ApiToken.objects.get(user=other_learner).prefix
     response = api.delete(f"{API}/tokens/{prefix}")
     assert (response.status_code, response.json()) == (404, {"detail": f"You have no API token {prefix!r}."})
     assert Client(headers={"Authorization": f"Bearer {theirs}"}).get(f"{API}/progress").status_code == 200
-    other.is_active = False
-    other.save()
+    other_learner.is_active = False
+    other_learner.save()
     response = Client(headers={"Authorization": f"Bearer {theirs}"}).get(f"{API}/progress")
     assert (response.status_code, response.json()) == (401, {"detail": BAD_TOKEN})
 
