@@ -8,14 +8,7 @@ import torch
 
 from linlab.nn import inspect, open_source
 
-
-def _same(a, b) -> None:
-    assert [m.name for m in a.maps] == [m.name for m in b.maps]
-    for x, y in zip(a.maps, b.maps, strict=True):
-        assert (x.kind, x.shape, x.dtype, x.rank, x.nullity, x.head, x.details) == (
-            y.kind, y.shape, y.dtype, y.rank, y.nullity, y.head, y.details), x.name
-        torch.testing.assert_close(x.singular_values, y.singular_values, rtol=1e-6, atol=0)
-    assert [n.to_json() for n in a.norms] == [n.to_json() for n in b.norms]
+from ._reports import assert_same_report
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +20,7 @@ def test_saved_and_sharded_checkpoints_give_the_in_memory_report(gpt2_report, gp
     sharded = gpt2_folders["sharded"]
     assert len(list(sharded.glob("model-*.safetensors"))) > 1
     for source in (gpt2_folders["single"], sharded, sharded / "model.safetensors.index.json"):
-        _same(gpt2_report, inspect(source))
+        assert_same_report(gpt2_report, inspect(source))
     assert (gpt2_report.architecture, gpt2_report.d_model, gpt2_report.n_heads) == ("gpt2", 64, 4)
 
 

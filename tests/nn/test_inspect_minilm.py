@@ -13,6 +13,8 @@ import torch
 from linlab import LinlabError
 from linlab.nn import inspect
 
+from ._reports import assert_same_report
+
 EPS32 = float(np.finfo(np.float32).eps)
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "analyze.md"
 
@@ -133,13 +135,7 @@ def test_the_embedding_layernorm_acts_on_the_sum_of_token_position_and_type_embe
 
 
 def test_streaming_and_in_memory_analyses_give_identical_reports(minilm_report, minilm_module_report):
-    streamed, loaded = minilm_report, minilm_module_report
-    assert [m.name for m in streamed.maps] == [m.name for m in loaded.maps]
-    for a, b in zip(streamed.maps, loaded.maps, strict=True):
-        assert (a.kind, a.shape, a.dtype, a.rank, a.nullity, a.head, a.layer_index) == (
-            b.kind, b.shape, b.dtype, b.rank, b.nullity, b.head, b.layer_index), a.name
-        torch.testing.assert_close(a.singular_values, b.singular_values, rtol=1e-6, atol=0)
-    assert [n.to_json() for n in streamed.norms] == [n.to_json() for n in loaded.norms]
+    assert_same_report(minilm_report, minilm_module_report)
 
 
 def test_json_is_strict_json_and_every_field_is_documented(minilm_report):
