@@ -229,3 +229,15 @@ def test_prerequisites_show_the_learners_mastery(signed_in, course):
     html = signed_in.get(f"/lessons/{LESSON}/").content.decode()
     chips = html[html.index('class="prereqs"'):html.index('id="definition"')]
     assert f'href="/lessons/{prereq}/" class="chip state-in-progress" title="in progress"' in chips
+
+
+def test_a_lesson_page_counts_due_reviews_once_however_many_questions_it_has(signed_in, course):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for lesson_id in ("la-03-dot-product", "la-05-linear-maps"):
+        assert len(course.lessons[lesson_id].checks) >= 3
+        with CaptureQueriesContext(connection) as queries:
+            assert signed_in.get(f"/lessons/{lesson_id}/").status_code == 200
+        counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"] and "learning_reviewcard" in q["sql"]]
+        assert len(counts) == 1
