@@ -11,7 +11,7 @@ import importlib
 
 import typer
 
-MODULES = ("readwrite", "layernorm", "pack", "course", "serve", "analyze")
+MODULES = ("readwrite", "layernorm", "pack", "course", "serve", "analyze", "backup")
 
 
 def register_all(app: typer.Typer) -> None:
