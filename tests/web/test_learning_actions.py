@@ -169,6 +169,19 @@ def test_due_cards_make_the_lesson_review_due(course, learner):
     assert list(actions.due_cards(learner, now=card.due - timedelta(seconds=1))) == []
 
 
+def test_a_retired_lessons_cards_are_not_due_until_it_returns(course, learner):
+    gen = ExerciseGenerator.objects.filter(lesson_id=LESSON).first()
+    _answer(course, learner, gen, True)
+    card = ReviewCard.objects.get(user=learner)
+    assert list(actions.due_cards(learner, now=card.due)) == [card]
+    sync_course(dataclasses.replace(course, lessons={k: v for k, v in course.lessons.items() if k != LESSON}))
+    assert not ExerciseGenerator.objects.filter(lesson_id=LESSON, active=True).exists()
+    assert list(actions.due_cards(learner, now=card.due)) == []
+    sync_course(course)
+    assert ExerciseGenerator.objects.filter(lesson_id=LESSON, active=False).count() == 0
+    assert list(actions.due_cards(learner, now=card.due)) == [card]
+
+
 def test_an_attempt_at_a_retired_exercise_is_404_not_a_crash(course, learner):
     gen = ExerciseGenerator.objects.filter(lesson_id=LESSON).first()
     attempt = actions.current_attempt(learner, gen)

@@ -221,7 +221,8 @@ def _rate(user: Any, attempt: Attempt, rating: Rating, now: datetime) -> ReviewC
 def due_cards(user: Any, *, now: datetime | None = None):
     """The learner's cards due now, most overdue first (a queryset)."""
     now = now or timezone.now()
-    return ReviewCard.objects.filter(user=user, due__lte=now, generator__active=True).select_related("generator__lesson").order_by("due", "id")
+    return ReviewCard.objects.filter(user=user, due__lte=now, generator__active=True,
+                                     generator__lesson__active=True).select_related("generator__lesson").order_by("due", "id")
 
 
 def review_attempt(user: Any, card: ReviewCard) -> Attempt:

@@ -70,4 +70,6 @@ def sync_course(course: Course | None = None) -> SyncResult:
     gone = Lesson.objects.filter(active=True).exclude(pk__in=list(course.lessons))
     deactivated = tuple(gone.values_list("pk", flat=True))
     gone.update(active=False)
+    # A retired lesson's exercises retire with it: no new attempts, no due reviews.
+    ExerciseGenerator.objects.filter(lesson__active=False, active=True).update(active=False)
     return SyncResult(tuple(created), tuple(updated), deactivated, generators_created, course.content_version)
