@@ -14,6 +14,10 @@ LINLAB_ALLOWED_HOSTS
     Comma-separated host names (default: loopback names only).
 LINLAB_DEBUG
     ``1`` shows Django's debug pages (never in production).
+LINLAB_TRUSTED_PROXIES
+    Comma-separated addresses of the reverse proxies in front of the site; for their requests the
+    sign-in throttle takes the client's address from ``X-Forwarded-For`` (see
+    :mod:`linlab.web.learning.throttle`).
 """
 
 from __future__ import annotations
@@ -114,6 +118,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Every password sign-in (the site's page and the admin's) goes through the sign-in throttle.
+AUTHENTICATION_BACKENDS = ["linlab.web.learning.throttle.ThrottledModelBackend"]
+LINLAB_SIGNIN_USERNAME_LIMIT = 5  # failed sign-ins per username ...
+LINLAB_SIGNIN_IP_LIMIT = 20  # ... and per client address, in the window ...
+LINLAB_SIGNIN_WINDOW_SECONDS = 15 * 60  # ... before further sign-ins are refused until it has passed
+LINLAB_TRUSTED_PROXIES = [a.strip() for a in os.environ.get("LINLAB_TRUSTED_PROXIES", "").split(",") if a.strip()]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -150,7 +160,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = os.environ.get("LINLAB_SSL_REDIRECT", "1") == "1"
+    if not SECURE_SSL_REDIRECT:  # the proxy redirects HTTP to HTTPS (LINLAB_SSL_REDIRECT=0 says so)
+        SILENCED_SYSTEM_CHECKS = ["security.W008"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

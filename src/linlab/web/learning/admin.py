@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Attempt, CheckAnswer, ExerciseGenerator, Lesson, Profile, ReviewCard, ReviewLog
+from .models import Attempt, CheckAnswer, ExerciseGenerator, Lesson, Profile, ReviewCard, ReviewLog, SignInFailure
 
 
 @admin.register(Lesson)
@@ -49,3 +49,17 @@ class ReviewLogAdmin(admin.ModelAdmin):
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
     list_display = ("user", "language")
+
+
+@admin.register(SignInFailure)
+class SignInFailureAdmin(admin.ModelAdmin):
+    """Failed sign-ins still counted by the throttle (read-only: they expire on their own)."""
+
+    list_display = ("username", "client", "at")
+    search_fields = ("username", "client")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -142,3 +142,24 @@ class ReviewLog(models.Model):
 
     class Meta:
         ordering = ["reviewed_at"]
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in, kept while it counts for :mod:`linlab.web.learning.throttle`.
+
+    ``username`` is the typed name normalised (NFKC, case-folded, at most 150 characters), whether or
+    not such an account exists; ``client`` is the client's address (an IPv6 address as its /64
+    network), empty when unknown.  Rows older than the throttle's window are deleted as new failures
+    come in, so the table holds at most one window's failures.
+    """
+
+    username = models.CharField(max_length=150)
+    client = models.CharField(max_length=64, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["at"]
+        indexes = [models.Index(fields=["username", "at"]), models.Index(fields=["client", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.client or '?'} at {self.at:%Y-%m-%d %H:%M:%S}"

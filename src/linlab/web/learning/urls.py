@@ -17,6 +17,6 @@ urlpatterns = [
     path("accounts/login/", account.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", account.PasswordChangeView.as_view(), name="password_change"),
-    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/password/done/", account.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("healthz", errors.health, name="health"),
 ]
