@@ -134,6 +134,11 @@ def _plan(src: WeightSource, *, circuits: bool, norms: bool, n_heads: int | None
         more = f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
         plan.notes.append(f"not read as linear maps (BatchNorm, transposed convolutions, unknown modules): "
                           f"{', '.join(skipped[:5])}{more}")
+    stored_ints = [i.key for i in infos if i.role in _MAP_ROLES and not i.dtype.is_floating_point]
+    if stored_ints:
+        more = f" and {len(stored_ints) - 5} more" if len(stored_ints) > 5 else ""
+        plan.notes.append(f"integer or bool weights analysed as the numbers they store (no quantization scales "
+                          f"applied): {', '.join(stored_ints[:5])}{more}")
     if any(g.scaling is None for g in plan.lora):
         plan.notes.append("LoRA scaling (lora_alpha / r) is not stored with the factors: updates reported as B·A")
     # One head count for every layer (the argument, the config), or one per module (nn.MultiheadAttention).
@@ -230,7 +235,7 @@ def _run(src: WeightSource, plan: _Plan, selected: set[str], device: torch.devic
                 if name in selected:
                     _queue(batch, src, plan.maps[name], weight)
                 counter.tick(name)
-            heads += _head_reports(a, weights, plan.maps[a.q].dtype, selected, src)
+            heads += _head_reports(a, weights, _real(plan.maps[a.q].dtype), selected, src)
             del weights
         for info in plain:
             if info.tied_to is None:
@@ -256,7 +261,20 @@ def _matrix(src: WeightSource, info: WeightInfo) -> Tensor:
     tensor = src.get(info.key)
     if tuple(tensor.shape) != info.shape:
         raise ShapeError(f"{info.key}: the data have shape {tuple(tensor.shape)} but the header says {info.shape}")
+    if not tensor.is_floating_point():
+        tensor = tensor.to(torch.float64)  # stored integers (or bools) are exact in float64 up to 2**53
     return tensor
+
+
+def _real(dtype: torch.dtype) -> torch.dtype:
+    """The dtype whose rounding the rank policy assumes: the stored one, float64 for stored integers
+    (read exactly, see :func:`_matrix`)."""
+    return dtype if dtype.is_floating_point else torch.float64
+
+
+def _eps(dtype: torch.dtype) -> float:
+    """The machine epsilon of :func:`_real` of a stored dtype."""
+    return float(torch.finfo(_real(dtype)).eps)
 
 
 def _as_matrices(info: WeightInfo, weight: Tensor) -> list[Tensor]:
@@ -271,7 +289,7 @@ def _as_matrices(info: WeightInfo, weight: Tensor) -> list[Tensor]:
 
 def _queue(batch: SpectrumBatch, src: WeightSource, info: WeightInfo, weight: Tensor) -> None:
     shape = _map_shape(info)
-    rtol = max(shape) * float(torch.finfo(info.dtype).eps)
+    rtol = max(shape) * _eps(info.dtype)
     for g, matrix in enumerate(_as_matrices(info, weight)):
         def refetch(g: int = g) -> Tensor:
             return _as_matrices(info, _matrix(src, info))[g]
@@ -298,7 +316,7 @@ def _plain_report(info: WeightInfo, spectra: dict[object, Tensor], src: WeightSo
         details["tied_to"] = origin.name
     if info.role == "conv":
         details.update(kernel=list(info.shape[2:]), in_channels=info.shape[1] * info.groups, groups=info.groups)
-    return map_report(info.name, info.role, _map_shape(info), info.dtype, sigma,
+    return map_report(info.name, info.role, _map_shape(info), _real(info.dtype), sigma,
                       layer_index=layer_index(info.name), details=details)
 
 
@@ -342,7 +360,7 @@ def _head_weights(a: Attention, kind: str, src: WeightSource) -> list[str]:
 
 
 def _lora_report(src: WeightSource, g: LoraGroup, maps: dict[str, WeightInfo], counter: _Counter) -> MapReport:
-    A, B = src.get(g.a), src.get(g.b)
+    A, B = (t if t.is_floating_point() else t.to(torch.float64) for t in (src.get(g.a), src.get(g.b)))
     for name, t in ((g.a, A), (g.b, B)):
         if t.ndim != 2:
             raise ShapeError(f"{name}: a LoRA factor must be a matrix, got shape {tuple(t.shape)}")
@@ -353,7 +371,7 @@ def _lora_report(src: WeightSource, g: LoraGroup, maps: dict[str, WeightInfo], c
     if base is not None and tuple(base.shape) != (B.shape[0], A.shape[1]):
         raise ShapeError(f"{g.name}: the update B·A is {(B.shape[0], A.shape[1])} but the base weight {g.base} is "
                          f"{tuple(base.shape)}")
-    dtype = src.info(g.a).dtype
+    dtype = _real(src.info(g.a).dtype)
     sigma, details = lora_update(g, A, B, base, dtype)
     counter.tick(g.name)
     return map_report(g.name, "lora", (B.shape[0], A.shape[1]), dtype, sigma, layer_index=layer_index(g.name),

@@ -18,9 +18,15 @@ role              rule
                   ``model_type`` of the Llama/T5 families)
 ``linear``        any other 2-D weight
 ``conv``          a 3-, 4- or 5-D weight ``(out, in/groups, *kernel)``, read on patch space
-``invalid``       a weight that cannot be a linear map (its ``problem`` says why)
-``other``         everything else: keys not ending in ``weight``, integer buffers, BatchNorm
+``invalid``       a weight that cannot be a linear map (its ``problem`` says why): complex, or a
+                  1-D weight that is no norm's
+``other``         everything else: keys not ending in ``weight`` (integer buffers), BatchNorm
 ================  ===========================================================================
+
+Integer and bool weights (``I8``, ``I64``, ``BOOL``, …) take the role their name and shape give and are
+analysed as the numbers they store, as ``linlab readwrite`` reads an integer array; no quantization
+scale is applied, and :func:`linlab.nn.inspect` names them in the report's notes.  float8 weights are
+analysed in float32.
 """
 
 from __future__ import annotations
@@ -148,8 +154,12 @@ def infer_role(key: str, shape: tuple[int, ...], dtype: torch.dtype, siblings: M
 
     ``siblings`` holds every key of the source (to find a norm's bias or a BatchNorm's running mean).
     """
-    if not (dtype.is_floating_point and key.endswith("weight")):
+    if not key.endswith("weight"):
         return ("bias", None) if key.endswith("bias") else ("other", None)
+    if dtype.is_complex:
+        return "invalid", f"{key} has the complex dtype {dtype}; linlab works with real matrices"
+    # Integer and bool weights are analysed as the numbers they store (no quantization scales applied);
+    # the report's notes name them.
     name = map_name(key)
     last = name.rsplit(".", 1)[-1]
     ndim = len(shape)

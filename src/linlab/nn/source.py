@@ -46,6 +46,9 @@ _ST_DTYPES = {
     "F64": torch.float64, "F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16,
     "I64": torch.int64, "I32": torch.int32, "I16": torch.int16, "I8": torch.int8, "U8": torch.uint8,
     "BOOL": torch.bool,
+    **{name: getattr(torch, attr) for name, attr in (
+        ("F8_E4M3", "float8_e4m3fn"), ("F8_E5M2", "float8_e5m2"), ("F8_E8M0", "float8_e8m0fnu"),
+        ("U16", "uint16"), ("U32", "uint32"), ("U64", "uint64"), ("C64", "complex64")) if hasattr(torch, attr)},
 }
 _PACKAGE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 # transformers' head classes whose output weights are tied to the input embedding, and where they sit

@@ -257,11 +257,136 @@ def _shapes(path: Path) -> dict[str, tuple[int, ...]]:
         return {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
 
 
+#: Bits per element of every ``.safetensors`` dtype linlab reads (the format's names).  Sub-byte packed floats
+#: (``F4``, ``F6_*``) and names the format does not define are refused by :func:`check_safetensors_header`.
+SAFETENSORS_DTYPE_BITS = {
+    "BOOL": 8, "U8": 8, "I8": 8, "F8_E4M3": 8, "F8_E5M2": 8, "F8_E8M0": 8,
+    "I16": 16, "U16": 16, "F16": 16, "BF16": 16,
+    "I32": 32, "U32": 32, "F32": 32,
+    "I64": 64, "U64": 64, "F64": 64, "C64": 64,
+}
+#: The largest header accepted, as in the safetensors library: a larger length field is a corrupt file.
+MAX_HEADER_BYTES = 100_000_000
+_checked: dict[tuple[str, int, int], None] = {}  # (path, size, mtime) of headers already checked
+
+
+def check_safetensors_header(path: Path) -> None:
+    """Check the header of a ``.safetensors`` file before the safetensors library reads it.
+
+    The format: an 8-byte little-endian length ``n``, ``n`` bytes of JSON (an object mapping each tensor's
+    name to ``{"dtype", "shape", "data_offsets": [begin, end]}``, plus an optional ``"__metadata__"``
+    object of strings), then the data, which the tensors' byte ranges must tile exactly.  The length
+    field is compared with the file's size before anything is read, so a corrupt length (``2**63``)
+    costs nothing; each tensor's byte count is computed from its shape and dtype in Python integers, so
+    a shape of ``2**40 × 2**40`` is refused, never allocated.
+
+    Raises
+    ------
+    CheckpointError
+        Naming the problem: the file is shorter than its length field or header says (truncated), the
+        header is not UTF-8 JSON, not an object, nested too deeply, or a tensor entry has an unknown
+        dtype, a malformed shape or offsets, a size that does not match its shape, a range past the end
+        of the data, or one that overlaps another.
+    """
+    import struct
+
+    stat = path.stat()
+    stamp = (str(path), stat.st_size, stat.st_mtime_ns)
+    if stamp in _checked:
+        return
+    size = stat.st_size
+    bad = f"{path} could not be read as a .safetensors file (truncated or corrupt?):"
+    if size < 8:
+        raise CheckpointError(f"{bad} it is {size} bytes long, shorter than the 8-byte header length (truncated)")
+    with path.open("rb") as f:
+        (length,) = struct.unpack("<Q", f.read(8))
+        if length > size - 8:
+            raise CheckpointError(f"{bad} its header length field says {length:,} bytes, but only {size - 8:,} "
+                                  "bytes follow it (truncated, or not a .safetensors file)")
+        if length > MAX_HEADER_BYTES:
+            raise CheckpointError(f"{bad} its header is {length:,} bytes, over the limit of {MAX_HEADER_BYTES:,}")
+        raw = f.read(length)
+    try:
+        header = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise CheckpointError(f"{bad} its header is not UTF-8 text ({err.reason} at byte {err.start})") from None
+    except RecursionError:
+        raise CheckpointError(f"{bad} its header JSON is nested too deeply") from None
+    except ValueError as err:
+        raise CheckpointError(f"{bad} its header is not valid JSON ({err})") from None
+    if not isinstance(header, dict):
+        raise CheckpointError(f"{bad} its header should be a JSON object of tensors, not a {_json_kind(header)}")
+    data_size = size - 8 - length
+    ranges = []
+    for name, entry in header.items():
+        if name == "__metadata__":
+            if not (isinstance(entry, dict) and all(isinstance(v, str) for v in entry.values())):
+                raise CheckpointError(f"{bad} its __metadata__ should be an object of strings")
+            continue
+        ranges.append((*_tensor_range(bad, name, entry, data_size), name))
+    ranges.sort()
+    end_before, previous = 0, None
+    for begin, end, name in ranges:
+        if begin < end_before:
+            raise CheckpointError(f"{bad} tensors {previous!r} and {name!r} overlap (bytes {begin:,} to {end_before:,})")
+        if begin > end_before:
+            raise CheckpointError(f"{bad} bytes {end_before:,} to {begin:,} of the data belong to no tensor")
+        end_before, previous = end, name
+    if end_before != data_size:
+        raise CheckpointError(f"{bad} the tensors take {end_before:,} bytes of data, but {data_size:,} follow the header")
+    if len(_checked) > 1000:
+        _checked.clear()
+    _checked[stamp] = None
+
+
+def _json_kind(value: Any) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(type(value), "null")
+
+
+def _tensor_range(bad: str, name: str, entry: Any, data_size: int) -> tuple[int, int]:
+    """``[begin, end)`` of one header entry, checked against its dtype and shape and the data's size."""
+    what = f"{bad} tensor {name!r}"
+    if not isinstance(entry, dict) or not {"dtype", "shape", "data_offsets"} <= set(entry):
+        raise CheckpointError(f"{what} should be an object with dtype, shape and data_offsets, got {_short(entry)}")
+    dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
+    if dtype not in SAFETENSORS_DTYPE_BITS:
+        raise CheckpointError(f"{what} has the dtype {_short(dtype)}, which linlab cannot read "
+                              f"(it reads {', '.join(SAFETENSORS_DTYPE_BITS)})")
+    if not (isinstance(shape, list) and all(type(d) is int and d >= 0 for d in shape)):
+        raise CheckpointError(f"{what} has the shape {_short(shape)}; a shape is a list of integers >= 0")
+    if not (isinstance(offsets, list) and len(offsets) == 2 and all(type(o) is int for o in offsets)
+            and 0 <= offsets[0] <= offsets[1]):
+        raise CheckpointError(f"{what} has the data_offsets {_short(offsets)}; expected [begin, end] with "
+                              "integers 0 <= begin <= end")
+    begin, end = offsets
+    count = 1
+    for d in shape:
+        count *= d
+    needed = count * SAFETENSORS_DTYPE_BITS[dtype] // 8
+    if end - begin != needed:
+        raise CheckpointError(f"{what} of shape {shape} and dtype {dtype} needs {needed:,} bytes, but its "
+                              f"data_offsets [{begin:,}, {end:,}] hold {end - begin:,}")
+    if end > data_size:
+        raise CheckpointError(f"{what} lies at bytes {begin:,} to {end:,} of the data, but the file holds only "
+                              f"{data_size:,} bytes of data (truncated)")
+    return begin, end
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value) if not isinstance(value, (bytes, bytearray)) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @contextmanager
 def _safe_open(path: Path) -> Iterator[Any]:
-    """``safetensors.safe_open``, with a truncated or corrupt file reported as a CheckpointError."""
+    """``safetensors.safe_open`` after :func:`check_safetensors_header`; a file the library still refuses
+    (or that fails to read) is reported as a CheckpointError too."""
     from safetensors import SafetensorError, safe_open
 
+    try:
+        check_safetensors_header(path)
+    except OSError as err:
+        raise CheckpointError(f"{path} could not be read: {err}") from err
     try:
         with safe_open(str(path), framework="pt", device="cpu") as f:
             yield f
