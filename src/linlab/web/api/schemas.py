@@ -16,6 +16,8 @@ __all__ = [
     "Lang",
     "LangQuery",
     "ErrorOut",
+    "FieldErrorOut",
+    "ValidationErrorOut",
     "LessonSummary",
     "LessonLink",
     "SectionOut",
@@ -49,6 +51,19 @@ class ErrorOut(Schema):
     """Every error: a message meant for a person (422 adds ``errors``, one entry per bad field)."""
 
     detail: str
+
+
+class FieldErrorOut(Schema):
+    loc: list[str] = Field(description='Where the problem is: ["query", "lang"], ["body", "answer"], …')
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    """422: the request does not fit the schema (a bad query value, a missing or mistyped body field)."""
+
+    detail: str
+    errors: list[FieldErrorOut]
 
 
 class LessonSummary(Schema):

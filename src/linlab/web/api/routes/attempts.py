@@ -9,13 +9,13 @@ from ...learning.actions import ActionError, answer_attempt, current_attempt, ge
 from ...learning.models import Attempt
 from .. import auth
 from ..present import attempt_json, lang_for
-from ..schemas import AnswerIn, AttemptOut, ErrorOut, LangQuery
+from ..schemas import AnswerIn, AttemptOut, ErrorOut, LangQuery, ValidationErrorOut
 
 __all__ = ["router"]
 
 router = Router(tags=["exercises"])
 
-_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
 def _own_attempt(user, attempt_id: int) -> Attempt:

@@ -9,7 +9,7 @@ from ...learning.actions import ActionError, due_cards, review_attempt
 from ...learning.progress import lesson_progress
 from .. import auth
 from ..present import attempt_json, lang_for
-from ..schemas import AttemptOut, DueCardOut, ErrorOut, LangQuery, ProgressOut
+from ..schemas import AttemptOut, DueCardOut, ErrorOut, LangQuery, ProgressOut, ValidationErrorOut
 
 __all__ = ["router"]
 
@@ -35,7 +35,7 @@ def reviews_due(request: HttpRequest):
 
 @router.post(
     "/reviews/{card_id}/attempt",
-    response={200: AttemptOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: AttemptOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut},
     auth=auth.SIGNED_IN,
     summary="Get the variant to review a due card",
 )

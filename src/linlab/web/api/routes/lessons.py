@@ -10,14 +10,14 @@ from ...learning.actions import get_check, get_lesson, record_check
 from ...learning.models import Lesson
 from .. import auth
 from ..present import lang_for, lesson_detail, lesson_summary, markdown_html
-from ..schemas import CheckIn, CheckResultOut, ErrorOut, LangQuery, LessonDetail, LessonSummary
+from ..schemas import CheckIn, CheckResultOut, ErrorOut, LangQuery, LessonDetail, LessonSummary, ValidationErrorOut
 
 __all__ = ["router"]
 
 router = Router(tags=["lessons"])
 
 
-@router.get("/lessons", response=list[LessonSummary], auth=auth.ANYONE,
+@router.get("/lessons", response={200: list[LessonSummary], 401: ErrorOut, 422: ValidationErrorOut}, auth=auth.ANYONE,
             openapi_extra=auth.OPTIONAL_IN_SCHEMA, summary="List the lessons")
 def list_lessons(request: HttpRequest, query: Query[LangQuery]):
     """Every lesson of the course in course order.  ``lang`` (en or ru) defaults to the learner's
@@ -27,7 +27,8 @@ def list_lessons(request: HttpRequest, query: Query[LangQuery]):
     return [lesson_summary(lesson, lang) for lesson in load_course().lessons.values() if lesson.id in active]
 
 
-@router.get("/lessons/{lesson_id}", response={200: LessonDetail, 404: ErrorOut}, auth=auth.ANYONE,
+@router.get("/lessons/{lesson_id}", response={200: LessonDetail, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+            auth=auth.ANYONE,
             openapi_extra=auth.OPTIONAL_IN_SCHEMA, summary="Get one lesson")
 def get_one_lesson(request: HttpRequest, lesson_id: str, query: Query[LangQuery]):
     """The whole lesson in one language: sections as HTML with MathML, check questions (without
@@ -38,7 +39,7 @@ def get_one_lesson(request: HttpRequest, lesson_id: str, query: Query[LangQuery]
 
 @router.post(
     "/lessons/{lesson_id}/checks/{question_id}",
-    response={200: CheckResultOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: CheckResultOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
     auth=auth.SIGNED_IN,
     summary="Answer a check question",
 )

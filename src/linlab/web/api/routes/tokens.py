@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from .. import auth
-from ..schemas import ErrorOut, NewTokenOut, TokenIn, TokenOut
+from ..schemas import ErrorOut, NewTokenOut, TokenIn, TokenOut, ValidationErrorOut
 from ..tokens import create_token, revoke_token, tokens_of
 
 __all__ = ["router"]
@@ -15,7 +15,8 @@ router = Router(tags=["tokens"])
 
 
 @router.post(
-    "/tokens", response={201: NewTokenOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut}, auth=auth.SESSION,
+    "/tokens", response={201: NewTokenOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut},
+    auth=auth.SESSION,
     summary="Create an API token",
 )
 def create(request: HttpRequest, body: TokenIn):
