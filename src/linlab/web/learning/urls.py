@@ -19,4 +19,5 @@ urlpatterns = [
     path("accounts/password/", account.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", account.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("healthz", errors.health, name="health"),
+    path("healthz/live", errors.live, name="health-live"),
 ]

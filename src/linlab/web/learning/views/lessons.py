@@ -1,22 +1,43 @@
-"""The lesson map (home page), the lesson page, and inline check answers."""
+"""The lesson map (home page), the lesson page, and inline check answers.
+
+The lesson page is rendered in two layers.  What every reader sees alike (sections with their
+formulas, ML box, key ideas, related topics and lessons, reflections, exercises, the lab panel) is
+rendered once per lesson, language and course content version and kept in Django's cache; in it,
+slots (:data:`SLOT` + a name) stand where a reader's own parts go: each inline check (its previous
+answer), the state of each linked lesson, the progress box, the CSRF token and each form's
+submission key.  A request fills the slots: an unanswered check from its cached fragment, an
+answered one rendered from ``_check.html``.  A changed lesson file changes the content version
+(:attr:`linlab.course.Course.content_version`, a hash of the course's files), so a stale rendering
+is never used.
+"""
 
 from __future__ import annotations
 
+import re
+import threading
+import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ....course import fill_placeholders, load_course
+from ....course import course_root, fill_placeholders, load_course
 from ..actions import ActionError, CheckOutcome, get_check, get_lesson, record_check
 from ..lessonmap import layout
-from ..models import CheckAnswer
+from ..models import CheckAnswer, Lesson
 from ..progress import lesson_progress
 from .common import error_page, exercise_title, is_htmx, lang_of
 
@@ -69,7 +90,7 @@ def _latest_answers(user: Any, lesson_id: str) -> dict[str, CheckAnswer]:
     return latest
 
 
-def _check_context(request: HttpRequest, lesson: Any, check: Any, outcome: CheckOutcome | None, lang: str) -> dict[str, Any]:
+def _check_context(request: HttpRequest | None, lesson: Any, check: Any, outcome: CheckOutcome | None, lang: str) -> dict[str, Any]:
     choices = None
     if check.type == "choice":
         choices = [(str(i + 1), mark_safe(html)) for i, html in enumerate(check.choices[lang])]
@@ -83,7 +104,7 @@ def _check_context(request: HttpRequest, lesson: Any, check: Any, outcome: Check
         "variables": ", ".join(check.variables or ()),
         "outcome": outcome,
         "submission": uuid.uuid4(),
-        "user": request.user,
+        "user": request.user if request is not None else AnonymousUser(),
         "request": request,
     }
 
@@ -92,18 +113,56 @@ def _render_check(request: HttpRequest, lesson: Any, check: Any, outcome: CheckO
     return render_to_string("learning/_check.html", _check_context(request, lesson, check, outcome, lang), request=request)
 
 
-def _lesson_response(request: HttpRequest, lesson_id: str, *, fresh: dict[str, CheckOutcome] | None = None, status: int = 200) -> HttpResponse:
-    row, lesson = get_lesson(lesson_id)
-    course = load_course()
-    lang = lang_of(request)
-    latest = _latest_answers(request.user, lesson_id)
-    outcomes = {qid: CheckOutcome(a, a.correct, a.feedback, a.text) for qid, a in latest.items()}
-    outcomes.update(fresh or {})
+SLOT = "\ue000linlab-slot:"
+"""Start of a slot in a cached lesson rendering (U+E000, a private-use character no lesson text holds);
+a slot is ``SLOT + name + "\ue000"``."""
+_SLOT_END = "\ue000"
+_SLOTS = re.compile(re.escape(SLOT) + r"([a-z]+)(?::([\w-]+))?" + _SLOT_END)
+CACHE_SECONDS = 24 * 3600
+"""How long a lesson rendering is kept (the key changes anyway when the content does)."""
+
+
+def _slot(name: str, arg: str = "") -> str:
+    return f"{SLOT}{name}:{arg}{_SLOT_END}" if arg else f"{SLOT}{name}{_SLOT_END}"
+
+
+@dataclass(frozen=True)
+class LessonRendering:
+    """A lesson's reader-independent HTML (the ``<article>``) with slots, and each inline check's
+    unanswered fragment (with its own CSRF and submission slots)."""
+
+    html: str
+    checks: dict[str, str]
+
+
+def lesson_cache_key(lesson_id: str, lang: str, content_version: str) -> str:
+    """The cache key of a lesson's rendering: lesson, language and course content version."""
+    return f"linlab:lesson-html:{content_version}:{lang}:{lesson_id}"
+
+
+def _lesson_rendering(course: Any, lesson: Any, lang: str) -> LessonRendering:
+    key = lesson_cache_key(lesson.id, lang, course.content_version)
+    hit = cache.get(key)
+    if hit is None:
+        hit = _render_lesson(course, lesson, lang)
+        cache.set(key, hit, CACHE_SECONDS)
+    return hit
+
+
+def _render_lesson(course: Any, lesson: Any, lang: str) -> LessonRendering:
+    """Render the reader-independent part of a lesson page of ``course`` in ``lang`` (the active language)."""
+    csrf, submission = _slot("csrf"), _slot("submission")
     reflections = {r.id: r for r in lesson.reflections}
+    checks = {}
+    for check in lesson.checks:
+        context = _check_context(None, lesson, check, None, lang)
+        context.update({"submission": submission, "csrf_token": csrf, "user": AnonymousUser(), "request": None})
+        checks[check.id] = render_to_string("learning/_check.html", context)
 
     def fill(kind: str, question_id: str) -> str:
         if kind == "check":
-            return _render_check(request, lesson, lesson.check_question(question_id), outcomes.get(question_id), lang)
+            lesson.check_question(question_id)  # an unknown id fails here, as it always has
+            return _slot("check", question_id)
         reflection = reflections[question_id]
         return render_to_string("learning/_reflect.html", {
             "id": question_id, "question": mark_safe(reflection.question[lang]), "answer": mark_safe(reflection.answer[lang]),
@@ -113,18 +172,15 @@ def _lesson_response(request: HttpRequest, lesson_id: str, *, fresh: dict[str, C
         {"id": s.id, "title": mark_safe(s.title_html), "html": mark_safe(fill_placeholders(s.html, fill))}
         for s in lesson.sections[lang]
     ]
-    ids = list(lesson.prerequisites) + [r.id for r in lesson.related]
-    progress = lesson_progress(request.user, lesson_ids=[lesson_id, *ids])
+
     def link(other_id: str) -> dict[str, Any]:
         other = course.lessons.get(other_id)
-        state = progress[other_id].state if other_id in progress else "not-started"
-        return {"id": other_id, "title": other.title[lang] if other else other_id, "state": state,
-                "label": STATE_LABELS[state]}
+        return {"id": other_id, "title": other.title[lang] if other else other_id,
+                "state": _slot("state", other_id), "label": _slot("label", other_id)}
+
     exercises = [{"id": e.id, "title": exercise_title(e, lang), "answer_type": e.answer_type} for e in lesson.exercises]
     context = {
-        "nav": "map",
         "lesson": lesson,
-        "row": row,
         "title": lesson.title[lang],
         "category": lesson.category[lang],
         "ml_applications": [mark_safe(h) for h in lesson.ml_applications[lang]],
@@ -135,10 +191,104 @@ def _lesson_response(request: HttpRequest, lesson_id: str, *, fresh: dict[str, C
         "body_sections": [s for s in sections if s["id"] != "reflection"],
         "reflection_sections": [s for s in sections if s["id"] == "reflection"],
         "exercises": exercises,
-        "progress": progress[lesson_id],
         "lab": lesson.lab,
+        "my_progress": _slot("progress"),
+        "csrf_token": csrf,
+        "request": None,
     }
-    return render(request, "learning/lesson.html", context, status=status)
+    return LessonRendering(render_to_string("learning/_lesson_body.html", context), checks)
+
+
+_COURSE: dict[str, Any] = {"course": None, "checked": 0.0}
+_COURSE_LOCK = threading.Lock()
+
+
+def current_course() -> Any:
+    """:func:`load_course`, asked at most once per ``LINLAB_COURSE_RECHECK_SECONDS`` (default 2 s).
+
+    ``load_course`` looks at every course file (names, sizes, mtimes) on each call to notice an edit;
+    on the lesson page that look costs more than the rest of the page.  Here it is done at most every
+    few seconds per process, so an edited lesson still shows within that time (another course folder,
+    a changed ``$LINLAB_CONTENT``, at once).  ``0`` asks every time.
+    """
+    interval = float(getattr(settings, "LINLAB_COURSE_RECHECK_SECONDS", 2.0))
+    now = time.monotonic()
+    root = course_root()  # cheap; a different folder ($LINLAB_CONTENT changed) is looked at at once
+    with _COURSE_LOCK:
+        cached = _COURSE["course"]
+        if cached is None or cached.root != root or now - _COURSE["checked"] >= interval:
+            _COURSE["course"] = load_course()  # raises CourseError as load_course does
+            _COURSE["checked"] = now
+        return _COURSE["course"]
+
+
+def _page_lesson(course: Any, lesson_id: str) -> Any:
+    """The lesson ``lesson_id`` of ``course`` if its row is active: the rule of :func:`get_lesson`,
+    without asking :func:`load_course` again (see :func:`current_course`)."""
+    lesson = course.lessons.get(lesson_id)
+    if lesson is None or not Lesson.objects.filter(pk=lesson_id, active=True).exists():
+        raise ActionError(f"There is no lesson {lesson_id!r}.", status=404)
+    return lesson
+
+
+def _lesson_response(request: HttpRequest, lesson_id: str, *, fresh: dict[str, CheckOutcome] | None = None, status: int = 200) -> HttpResponse:
+    course = current_course()  # once: the lesson and the content version of the cache key must agree
+    lesson = _page_lesson(course, lesson_id)
+    lang = lang_of(request)
+    rendering = _lesson_rendering(course, lesson, lang)
+    latest = _latest_answers(request.user, lesson_id)
+    outcomes = {qid: CheckOutcome(a, a.correct, a.feedback, a.text) for qid, a in latest.items()}
+    outcomes.update(fresh or {})
+    ids = list(lesson.prerequisites) + [r.id for r in lesson.related]
+    # An anonymous reader has started nothing: every state is "not-started", no query needed.
+    progress = lesson_progress(request.user, lesson_ids=[lesson_id, *ids]) if request.user.is_authenticated else {}
+
+    # An anonymous reader's whole page is the same for everyone but its tokens: cached too, as a page.
+    whole_page = (not request.user.is_authenticated and not fresh and status == 200 and not request.GET
+                  and not len(get_messages(request)))  # len() does not mark messages as shown
+    page_key = lesson_cache_key(lesson_id, lang, course.content_version) + ":anonymous-page"
+    page = cache.get(page_key) if whole_page else None
+    if page is not None:
+        return HttpResponse(_fill_tokens(page, get_token(request)))
+    token = _slot("csrf") if whole_page else get_token(request)
+
+    def token_part(match: re.Match[str]) -> str:
+        name, arg = match.group(1), match.group(2)
+        if name == "csrf":
+            return token
+        if name == "submission":
+            return match.group(0) if whole_page else str(uuid.uuid4())
+        if name in ("state", "label"):
+            state = progress[arg].state if arg in progress else "not-started"
+            return state if name == "state" else str(escape(STATE_LABELS[state]))
+        return match.group(0)  # a reader part: filled in the second pass
+
+    def reader_part(match: re.Match[str]) -> str:
+        name, arg = match.group(1), match.group(2)
+        if name == "check":
+            if arg in outcomes:
+                return str(_render_check(request, lesson, lesson.check_question(arg), outcomes[arg], lang))
+            return _SLOTS.sub(token_part, rendering.checks[arg])
+        if name == "progress":
+            return render_to_string("learning/_lesson_mine.html", {
+                "user": request.user, "request": request, "progress": progress.get(lesson_id),
+            })
+        return match.group(0)  # the token slots of a cached anonymous page
+
+    # Tokens first, then the reader's parts: what a learner typed (in an answered check) is never scanned for slots.
+    html = _SLOTS.sub(reader_part, _SLOTS.sub(token_part, rendering.html))
+    context = {"nav": "map", "title": lesson.title[lang], "body": mark_safe(html)}
+    if not whole_page:
+        return render(request, "learning/lesson.html", context, status=status)
+    context["csrf_token"] = token  # the slot, over the context processor's token
+    page = render_to_string("learning/lesson.html", context, request=request)
+    cache.set(page_key, page, CACHE_SECONDS)
+    return HttpResponse(_fill_tokens(page, get_token(request)))
+
+
+def _fill_tokens(page: str, token: str) -> str:
+    """A cached anonymous page with this request's CSRF token and fresh submission keys."""
+    return _SLOTS.sub(lambda m: token if m.group(1) == "csrf" else str(uuid.uuid4()), page)
 
 
 @require_http_methods(["GET", "HEAD"])
