@@ -111,6 +111,8 @@ def test_a_body_over_the_upload_limit_is_a_400_page_with_a_message(browser, lear
     for request in requests:
         reply = browser.send(request)
         assert reply.status == 400 and problem(request, reply) is None, (reply.status, reply.body[:300])
+        # The reason, not the generic "could not be understood": a fragment for htmx, the page otherwise.
+        assert b"larger than the site accepts (2.5 MB" in reply.body, reply.body[:300]
     from linlab.web.learning.models import Attempt
 
     assert Attempt.objects.get(pk=attempt_id).answered_at is None

@@ -22,6 +22,21 @@ def _page(request, status: int, message: str) -> HttpResponse:
 
 
 def bad_request(request, exception=None):
+    """400.  A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is refused while Django's CSRF check reads it,
+    before any view: say so (in JSON under ``/api/v1``, as a fragment for htmx) instead of the generic text."""
+    from django.conf import settings
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+
+    if isinstance(exception, (RequestDataTooBig, TooManyFieldsSent)):
+        limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20
+        message = _("The form sent is larger than the site accepts (%(limit).1f MB, at most %(fields)d fields); "
+                    "nothing was saved.") % {"limit": limit_mb, "fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
+        if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
+        if request.headers.get("HX-Request") == "true":
+            html = loader.get_template("learning/_error.html").render({"message": message, "status": 400})
+            return HttpResponse(html, status=400)
+        return _page(request, 400, message)
     return _page(request, 400, _("The request could not be understood."))
 
 
