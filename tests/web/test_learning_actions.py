@@ -190,7 +190,7 @@ def test_an_attempt_at_a_retired_exercise_is_404_not_a_crash(course, learner):
     from unittest import mock
 
     smaller = dataclasses.replace(course, lessons={**course.lessons, LESSON: smaller_lesson})
-    with mock.patch.object(actions, "load_course", return_value=smaller):
+    with mock.patch.object(actions, "current_course", return_value=smaller):
         with pytest.raises(actions.ActionError) as err:
             actions.variant_of(attempt)
     assert err.value.status == 404 and "is no longer part of the course" in str(err.value)

@@ -9,7 +9,8 @@ from typing import Any
 
 from django.utils.html import escape
 
-from ...course import CourseError, Lesson, load_course, render
+from ...course import CourseError, Lesson, render
+from ..learning.coursecache import current_course
 from ..learning.actions import variant_of
 from ..learning.models import Attempt
 
@@ -68,7 +69,7 @@ def lesson_summary(lesson: Lesson, lang: str) -> dict[str, Any]:
 
 
 def _link(lesson_id: str, lang: str) -> dict[str, str]:
-    other = load_course().lessons.get(lesson_id)
+    other = current_course().lessons.get(lesson_id)
     return {"id": lesson_id, "title": other.title[lang] if other else lesson_id}
 
 
@@ -81,7 +82,7 @@ def lesson_detail(lesson: Lesson, lang: str) -> dict[str, Any]:
         "title": lesson.title[lang],
         "category": lesson.category[lang],
         "lab": lesson.lab,
-        "content_version": load_course().content_version,
+        "content_version": current_course().content_version,
         "ml_applications": list(lesson.ml_applications[lang]),
         "prerequisites": [_link(p, lang) for p in lesson.prerequisites],
         "sections": [{"id": s.id, "title": s.title_html, "html": s.html} for s in lesson.sections[lang]],

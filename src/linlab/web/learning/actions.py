@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from fsrs import Card, Rating, Scheduler
 
-from ...course import load_course
+from .coursecache import current_course
 from ...course.model import CheckQuestion
 from ...errors import LinlabError
 from .models import Attempt, CheckAnswer, ExerciseGenerator, Lesson, ReviewCard, ReviewLog
@@ -58,7 +58,7 @@ class ActionError(LinlabError):
 
 def get_lesson(lesson_id: str) -> tuple[Lesson, Any]:
     """The lesson's database row and its loaded content; ActionError(404) if there is no such lesson."""
-    lesson = load_course().lessons.get(lesson_id)
+    lesson = current_course().lessons.get(lesson_id)
     row = Lesson.objects.filter(pk=lesson_id, active=True).first()
     if lesson is None or row is None:
         raise ActionError(f"There is no lesson {lesson_id!r}.", status=404)
@@ -148,7 +148,7 @@ def variant_of(attempt: Attempt) -> Any:
     Raises ActionError(404) when the exercise has since left the course (the attempt's row stays).
     """
     gen = attempt.generator
-    lesson = load_course().lessons.get(gen.lesson_id)
+    lesson = current_course().lessons.get(gen.lesson_id)
     exercise = next((e for e in lesson.exercises if e.id == gen.exercise_id), None) if lesson else None
     if exercise is None:
         raise ActionError(f"The exercise {gen.lesson_id}/{gen.exercise_id} is no longer part of the course.", status=404)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from ....course import load_course
+from ...learning.coursecache import current_course
 from ...learning.actions import get_check, get_lesson, record_check
 from ...learning.models import Lesson
 from .. import auth
@@ -24,7 +24,7 @@ def list_lessons(request: HttpRequest, query: Query[LangQuery]):
     profile language, else English."""
     lang = lang_for(auth.request_user(request), query.lang)
     active = set(Lesson.objects.filter(active=True).values_list("pk", flat=True))
-    return [lesson_summary(lesson, lang) for lesson in load_course().lessons.values() if lesson.id in active]
+    return [lesson_summary(lesson, lang) for lesson in current_course().lessons.values() if lesson.id in active]
 
 
 @router.get("/lessons/{lesson_id}", response={200: LessonDetail, 401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},

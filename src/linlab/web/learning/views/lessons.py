@@ -14,13 +14,10 @@ is never used.
 from __future__ import annotations
 
 import re
-import threading
-import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -34,8 +31,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ....course import course_root, fill_placeholders, load_course
+from ....course import fill_placeholders
 from ..actions import ActionError, CheckOutcome, get_check, get_lesson, record_check
+from ..coursecache import current_course
 from ..lessonmap import layout
 from ..models import CheckAnswer, Lesson
 from ..progress import lesson_progress
@@ -61,7 +59,7 @@ INPUT_HINTS = {
 
 def home(request: HttpRequest) -> HttpResponse:
     """The lesson map: the prerequisite graph, each lesson coloured by the learner's state."""
-    course = load_course()
+    course = current_course()
     lang = lang_of(request)
     progress = lesson_progress(request.user)
     ids = [i for i in course.lessons if i in progress]
@@ -197,29 +195,6 @@ def _render_lesson(course: Any, lesson: Any, lang: str) -> LessonRendering:
         "request": None,
     }
     return LessonRendering(render_to_string("learning/_lesson_body.html", context), checks)
-
-
-_COURSE: dict[str, Any] = {"course": None, "checked": 0.0}
-_COURSE_LOCK = threading.Lock()
-
-
-def current_course() -> Any:
-    """:func:`load_course`, asked at most once per ``LINLAB_COURSE_RECHECK_SECONDS`` (default 2 s).
-
-    ``load_course`` looks at every course file (names, sizes, mtimes) on each call to notice an edit;
-    on the lesson page that look costs more than the rest of the page.  Here it is done at most every
-    few seconds per process, so an edited lesson still shows within that time (another course folder,
-    a changed ``$LINLAB_CONTENT``, at once).  ``0`` asks every time.
-    """
-    interval = float(getattr(settings, "LINLAB_COURSE_RECHECK_SECONDS", 2.0))
-    now = time.monotonic()
-    root = course_root()  # cheap; a different folder ($LINLAB_CONTENT changed) is looked at at once
-    with _COURSE_LOCK:
-        cached = _COURSE["course"]
-        if cached is None or cached.root != root or now - _COURSE["checked"] >= interval:
-            _COURSE["course"] = load_course()  # raises CourseError as load_course does
-            _COURSE["checked"] = now
-        return _COURSE["course"]
 
 
 def _page_lesson(course: Any, lesson_id: str) -> Any:

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ....course import load_course
+from ..coursecache import current_course
 from ..models import Attempt, CheckAnswer
 from ..progress import lesson_progress
 from .common import lang_of
@@ -16,7 +16,7 @@ from .lessons import STATE_LABELS
 @login_required
 def progress_page(request: HttpRequest) -> HttpResponse:
     lang = lang_of(request)
-    course = load_course()
+    course = current_course()
     progress = lesson_progress(request.user)
     rows = [
         {"id": lesson_id, "title": course.lessons[lesson_id].title[lang], "p": p, "label": STATE_LABELS[p.state]}

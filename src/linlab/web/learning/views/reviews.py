@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from ....course import load_course
+from ..coursecache import current_course
 from ..actions import due_cards, review_attempt
 from ..models import Attempt, ReviewCard
 from .common import exercise_title, lang_of
@@ -17,7 +17,7 @@ from .exercises import variant_context
 @login_required
 def review_page(request: HttpRequest) -> HttpResponse:
     lang = lang_of(request)
-    course = load_course()
+    course = current_course()
     due = list(due_cards(request.user)[:50])
     answered = None
     if request.GET.get("answered", "").isdigit():
