@@ -25,7 +25,27 @@ MAX_EXAMPLES = 25
 
 
 @pytest.fixture
-def api_world(db, learner, other_learner, course_index):
+def _connection_kept(db):
+    """Keep the test's database connection across WSGI calls, as Django's test client does.
+
+    The WSGI handler closes "old" connections when a request starts and ends; inside the test's
+    transaction that really closes the connection on PostgreSQL (SQLite's in-memory test database
+    ignores it), and the next query would find it gone.
+    """
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_world(db, _connection_kept, learner, other_learner, course_index):
     """Two learners with progress; the learner's token and the ids a client could try."""
     from linlab.web.api.tokens import create_token
     from linlab.web.learning.actions import answer_attempt, current_attempt, get_generator, record_check
