@@ -56,9 +56,13 @@ class ActionError(LinlabError):
         self.status = status
 
 
-def get_lesson(lesson_id: str) -> tuple[Lesson, Any]:
-    """The lesson's database row and its loaded content; ActionError(404) if there is no such lesson."""
-    lesson = current_course().lessons.get(lesson_id)
+def get_lesson(lesson_id: str, *, course: Any = None) -> tuple[Lesson, Any]:
+    """The lesson's database row and its loaded content; ActionError(404) if there is no such lesson.
+
+    ``course``: the loaded course to look in (default :func:`current_course`), for a caller that needs
+    the lesson and other facts (its content version) from one course object.
+    """
+    lesson = (course or current_course()).lessons.get(lesson_id)
     row = Lesson.objects.filter(pk=lesson_id, active=True).first()
     if lesson is None or row is None:
         raise ActionError(f"There is no lesson {lesson_id!r}.", status=404)

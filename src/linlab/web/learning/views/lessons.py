@@ -35,7 +35,7 @@ from ....course import fill_placeholders
 from ..actions import ActionError, CheckOutcome, get_check, get_lesson, record_check
 from ..coursecache import current_course
 from ..lessonmap import layout
-from ..models import CheckAnswer, Lesson
+from ..models import CheckAnswer
 from ..progress import lesson_progress
 from .common import error_page, exercise_title, is_htmx, lang_of
 
@@ -197,18 +197,9 @@ def _render_lesson(course: Any, lesson: Any, lang: str) -> LessonRendering:
     return LessonRendering(render_to_string("learning/_lesson_body.html", context), checks)
 
 
-def _page_lesson(course: Any, lesson_id: str) -> Any:
-    """The lesson ``lesson_id`` of ``course`` if its row is active: the rule of :func:`get_lesson`,
-    without asking :func:`load_course` again (see :func:`current_course`)."""
-    lesson = course.lessons.get(lesson_id)
-    if lesson is None or not Lesson.objects.filter(pk=lesson_id, active=True).exists():
-        raise ActionError(f"There is no lesson {lesson_id!r}.", status=404)
-    return lesson
-
-
 def _lesson_response(request: HttpRequest, lesson_id: str, *, fresh: dict[str, CheckOutcome] | None = None, status: int = 200) -> HttpResponse:
     course = current_course()  # once: the lesson and the content version of the cache key must agree
-    lesson = _page_lesson(course, lesson_id)
+    _, lesson = get_lesson(lesson_id, course=course)
     lang = lang_of(request)
     rendering = _lesson_rendering(course, lesson, lang)
     latest = _latest_answers(request.user, lesson_id)
